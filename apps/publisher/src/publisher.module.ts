@@ -1,0 +1,20 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ServiceModule } from '@meridian/service';
+import type { PublisherConfig } from './config';
+
+@Module({})
+export class PublisherModule {
+  static forRoot(config: PublisherConfig): DynamicModule {
+    return {
+      module: PublisherModule,
+      imports: [
+        ServiceModule.forRoot({
+          name: 'publisher',
+          dc: config.MERIDIAN_DC,
+          config,
+          kafkaBrokers: config.MERIDIAN_KAFKA_BROKERS,
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The topology every test, demo and benchmark runs against: one Cassandra 5.0
+ * cluster spanning dc1 and dc2, and one Kafka 4.x KRaft broker per DC.
+ * Two drivers bring it up (local JVMs, containers) behind this one interface.
+ */
+
+export type DriverName = 'local' | 'containers';
+export type DataCentre = 'dc1' | 'dc2';
+
+export interface TopologySpec {
+  /** Absolute path; holds the state file, each node's data directory and logs. */
+  readonly workdir: string;
+  /** 1, or 2 to add a second Cassandra node in dc1 (RF=2 tests). */
+  readonly dc1Nodes: 1 | 2;
+  /** Readiness timeout for the whole topology, in milliseconds. */
+  readonly startTimeoutMs: number;
+}
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface CassandraNodeEndpoint {
+  /** Stable node name, e.g. `dc1-n1`. */
+  readonly name: string;
+  readonly dc: DataCentre;
+  /** CQL native transport as reachable from the host. */
+  readonly cql: HostPort;
+  /** Address the node announces to peers and drivers (for address translation). */
+  readonly broadcastAddress: string;
+  /** The node's data directory on the host (contains `cdc_raw/`, `commitlog/`, `data/`). */
+  readonly dataDir: string;
+  readonly cdcRawDir: string;
+  readonly logFile: string;
+}
+
+export interface KafkaEndpoint {
+  readonly dc: DataCentre;
+  /** Bootstrap address reachable from the host, `host:port`. */
+  readonly bootstrap: string;
+  /** Bootstrap address reachable from containers on the topology's network (containers driver only). */
+  readonly internalBootstrap?: string;
+  readonly logFile: string;
+}
+
+export interface TopologyEndpoints {
+  readonly driver: DriverName;
+  readonly workdir: string;
+  readonly cassandraVersion: string;
+  readonly kafkaVersion: string;
+  readonly cassandra: readonly CassandraNodeEndpoint[];
+  readonly kafka: readonly KafkaEndpoint[];
+}
+
+export type ComponentState = 'up' | 'down';
+
+export interface TopologyStatus extends TopologyEndpoints {
+  /** Live check of each Cassandra node (CQL port) and Kafka broker, by name (`dc1-n1`, `kafka-dc1`). */
+  readonly state: Readonly<Record<string, ComponentState>>;
+}
+
+/** Progress lines for people: what is being started, resolved, waited on. */
+export type ProgressLog = (line: string) => void;
+
+export interface TopologyDriver {
+  readonly name: DriverName;
+  /** Brings everything up and waits for real readiness; on failure tears down what it started and throws InfraError. */
+  up(spec: TopologySpec, log: ProgressLog): Promise<TopologyEndpoints>;
+  /** Reads the state file in `workdir` and checks each component; throws InfraError if nothing is up there. */
+  status(workdir: string): Promise<TopologyStatus>;
+  /** Stops and removes every process, container and network recorded in `workdir`'s state. Idempotent. */
+  down(workdir: string, log: ProgressLog): Promise<void>;
+}
+
+/** A failure people can act on: `message` says what is wrong and what to do; `detail` carries e.g. a log tail. */
+export class InfraError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'InfraError';
+  }
+}

@@ -1,0 +1,162 @@
+import { lookup } from 'node:dns/promises';
+import { Client, policies, types } from 'cassandra-driver';
+import type { Logger } from '@meridian/contracts';
+
+export interface CassandraSettings {
+  /** Nodes to talk to, `host:port`. Meridian talks to these nodes only (see below). */
+  readonly contactPoints: readonly string[];
+  /** The data centre of those nodes; queries never leave it. */
+  readonly localDataCenter: string;
+  readonly connectTimeoutMs?: number;
+}
+
+export interface CassandraNodeInfo {
+  readonly address: string;
+  readonly dataCenter: string;
+  readonly rack: string;
+  readonly releaseVersion: string;
+  readonly clusterName: string;
+}
+
+export type Consistency = 'ONE' | 'LOCAL_ONE' | 'LOCAL_QUORUM' | 'QUORUM' | 'ALL';
+
+/** Raised when no listed node answers, or a query fails for lack of replicas; `retriable` says whether trying again can help. */
+export class CassandraUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CassandraUnavailableError';
+  }
+}
+
+export type Row = Readonly<Record<string, unknown>>;
+
+/**
+ * The one place that talks to Cassandra. The driver is pinned to the listed
+ * contact points: a cdc-reader must read schema from its own node, and nodes in
+ * containers announce addresses the host cannot always reach.
+ */
+export class CassandraConnection {
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+
+  constructor(
+    private readonly settings: CassandraSettings,
+    private readonly logger?: Logger,
+  ) {}
+
+  get contactPoints(): readonly string[] {
+    return this.settings.contactPoints;
+  }
+
+  /** Asks the node for its identity; throws CassandraUnavailableError when it cannot. */
+  async check(): Promise<CassandraNodeInfo> {
+    const rows = await this.execute(
+      'SELECT broadcast_address, data_center, rack, release_version, cluster_name FROM system.local',
+      [],
+      'LOCAL_ONE',
+    );
+    const row = rows[0];
+    if (!row) throw new CassandraUnavailableError('system.local returned no row', true);
+    return {
+      address: String(row['broadcast_address']),
+      dataCenter: String(row['data_center']),
+      rack: String(row['rack']),
+      releaseVersion: String(row['release_version']),
+      clusterName: String(row['cluster_name']),
+    };
+  }
+
+  /** Runs one CQL statement with bound parameters (prepared) and returns its rows. */
+  async execute(cql: string, params: readonly unknown[] = [], consistency: Consistency = 'LOCAL_QUORUM'): Promise<Row[]> {
+    const client = await this.connected();
+    try {
+      const result = await client.execute(cql, [...params], { prepare: params.length > 0, consistency: types.consistencies[toDriverConsistency(consistency)] });
+      return result.rows.map((row) => Object.fromEntries(row.keys().map((key) => [key, row.get(key) as unknown])));
+    } catch (error) {
+      const reason = describeDriverError(error);
+      const retriable = error instanceof Error && /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message);
+      if (retriable) throw new CassandraUnavailableError(`Cassandra query failed: ${reason}`, true, { cause: error });
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.connecting = undefined;
+    await client?.shutdown();
+  }
+
+  private connected(): Promise<Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<Client> {
+    const pinned = await Promise.all(
+      this.settings.contactPoints.map(async (contactPoint) => {
+        const separator = contactPoint.lastIndexOf(':');
+        const host = separator > 0 ? contactPoint.slice(0, separator) : contactPoint;
+        const port = separator > 0 ? contactPoint.slice(separator + 1) : '9042';
+        const { address } = await lookup(host.replace(/^\[|\]$/g, ''));
+        return `${address}:${port}`;
+      }),
+    ).catch((error: unknown) => {
+      throw new CassandraUnavailableError(`Cannot resolve Cassandra contact points ${this.settings.contactPoints.join(',')}: ${String(error)}`, true, { cause: error });
+    });
+    const client = new Client({
+      contactPoints: pinned,
+      localDataCenter: this.settings.localDataCenter,
+      policies: {
+        loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy(this.settings.localDataCenter), pinned),
+      },
+      socketOptions: { connectTimeout: this.settings.connectTimeoutMs ?? 5000 },
+    });
+    // Connection failures reach callers as errors (and /health); the driver's own
+    // per-attempt warnings would repeat them, so they go to debug.
+    client.on('log', (level: string, className: string, message: string) => {
+      if (level === 'warning' || level === 'error') this.logger?.debug?.(`cassandra ${className}: ${message}`);
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.shutdown().catch(() => undefined);
+      const reason = describeDriverError(error);
+      throw new CassandraUnavailableError(`Cassandra at ${this.settings.contactPoints.join(',')} (${this.settings.localDataCenter}) is unavailable: ${reason}`, true, { cause: error });
+    }
+    this.client = client;
+    return client;
+  }
+}
+
+function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'localQuorum' | 'quorum' | 'all' {
+  switch (consistency) {
+    case 'ONE':
+      return 'one';
+    case 'LOCAL_ONE':
+      return 'localOne';
+    case 'LOCAL_QUORUM':
+      return 'localQuorum';
+    case 'QUORUM':
+      return 'quorum';
+    case 'ALL':
+      return 'all';
+  }
+}
+
+/** One line per failed host instead of the driver's multi-line dump of inner errors. */
+function describeDriverError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const inner = (error as Error & { innerErrors?: Record<string, unknown> }).innerErrors;
+  if (!inner || Object.keys(inner).length === 0) return error.message;
+  return Object.entries(inner)
+    .map(([host, cause]) => `${host}: ${cause instanceof Error ? cause.message : String(cause)}`)
+    .join('; ');
+}

@@ -1,0 +1,9 @@
+export {
+  CassandraConnection,
+  type CassandraNodeInfo,
+  type CassandraSettings,
+  CassandraUnavailableError,
+  type Consistency,
+  type Row,
+} from './cassandra-connection';
+

@@ -1,0 +1,59 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, describeConfig, directory, hostPortList, identifier, loadConfig, port } from './index';
+
+const schema = z.object({
+  MERIDIAN_DC: identifier('data centre name'),
+  MERIDIAN_KAFKA_BROKERS: hostPortList('Kafka bootstrap servers'),
+  MERIDIAN_HTTP_PORT: port('HTTP port', 8080),
+  MERIDIAN_CDC_RAW_DIR: directory('cdc_raw directory'),
+});
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-config-'));
+
+  it('parses and types every setting, applying defaults', () => {
+    const config = loadConfig('test', schema, {
+      MERIDIAN_DC: 'dc1',
+      MERIDIAN_KAFKA_BROKERS: '127.0.0.11:9092, localhost:19092',
+      MERIDIAN_CDC_RAW_DIR: dir,
+    });
+    expect(config).toEqual({
+      MERIDIAN_DC: 'dc1',
+      MERIDIAN_KAFKA_BROKERS: [
+        { host: '127.0.0.11', port: 9092 },
+        { host: 'localhost', port: 19092 },
+      ],
+      MERIDIAN_HTTP_PORT: 8080,
+      MERIDIAN_CDC_RAW_DIR: dir,
+    });
+  });
+
+  it('names every missing and invalid setting at once', () => {
+    let error: unknown;
+    try {
+      loadConfig('cdc-reader', schema, {
+        MERIDIAN_DC: '',
+        MERIDIAN_KAFKA_BROKERS: '127.0.0.11:9092,nonsense',
+        MERIDIAN_HTTP_PORT: '70000',
+        MERIDIAN_CDC_RAW_DIR: join(dir, 'missing'),
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toBe('MERIDIAN_DC: is required (data centre name)');
+    expect(problems[1]).toContain('"nonsense" is not host:port');
+    expect(problems[2]).toContain('must be a TCP port (1-65535), got "70000"');
+    expect(problems[3]).toContain('does not exist');
+    expect((error as ConfigError).message).toMatch(/^Invalid configuration for cdc-reader:\n {2}- MERIDIAN_DC/);
+  });
+
+  it('describes each variable with its default', () => {
+    expect(describeConfig(schema)).toContain('MERIDIAN_HTTP_PORT  HTTP port [default: 8080]');
+  });
+});

@@ -1,0 +1,2 @@
+export type { DependencyState, HealthReport } from './health';
+export type { Logger } from './logger';

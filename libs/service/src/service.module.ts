@@ -1,0 +1,85 @@
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { CassandraConnection } from '@meridian/cassandra';
+import type { HostPort } from '@meridian/config';
+import { KafkaConnection } from '@meridian/kafka';
+import type { DependencyCheck } from './dependency-check';
+import { DependencyMonitor } from './dependency-monitor';
+import { HealthController } from './health.controller';
+
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+export interface ServiceModuleOptions {
+  /** Service name, e.g. `cdc-reader`; used as the Kafka client id prefix. */
+  readonly name: string;
+  readonly dc: string;
+  /** The validated configuration, injectable with `@Inject(SERVICE_CONFIG)`. */
+  readonly config: object;
+  /** Present when the service talks to its DC's Kafka; provides KafkaConnection. */
+  readonly kafkaBrokers?: readonly HostPort[];
+  /** Present when the service talks to Cassandra; provides CassandraConnection. */
+  readonly cassandraContactPoints?: readonly HostPort[];
+  /** Further dependencies reported by /health, e.g. a directory the service needs. */
+  readonly extraChecks?: readonly DependencyCheck[];
+}
+
+const address = ({ host, port }: HostPort) => `${host}:${port}`;
+
+/** Closes the connections this module opened when the application stops. */
+class ConnectionCloser implements OnApplicationShutdown {
+  constructor(private readonly connections: readonly { close(): Promise<void> }[]) {}
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.connections.map((c) => c.close()));
+  }
+}
+
+/**
+ * Everything a Meridian service has in common: its configuration, its connections to
+ * its DC's Kafka and Cassandra, and `GET /health` reporting each of them.
+ */
+@Module({})
+export class ServiceModule {
+  static forRoot(options: ServiceModuleOptions): DynamicModule {
+    const checks: DependencyCheck[] = [];
+    const connections: { close(): Promise<void> }[] = [];
+    const providers: Provider[] = [{ provide: SERVICE_CONFIG, useValue: options.config }];
+    const exported: (symbol | typeof KafkaConnection | typeof CassandraConnection)[] = [SERVICE_CONFIG];
+
+    if (options.kafkaBrokers) {
+      const kafka = new KafkaConnection({ brokers: options.kafkaBrokers.map(address), clientId: `${options.name}-${options.dc}` }, new Logger('Kafka'));
+      providers.push({ provide: KafkaConnection, useValue: kafka });
+      exported.push(KafkaConnection);
+      connections.push(kafka);
+      checks.push({ name: 'kafka', check: async () => ({ bootstrap: kafka.brokers.join(','), ...(await kafka.check()) }) });
+    }
+    if (options.cassandraContactPoints) {
+      const cassandra = new CassandraConnection({ contactPoints: options.cassandraContactPoints.map(address), localDataCenter: options.dc }, new Logger('Cassandra'));
+      providers.push({ provide: CassandraConnection, useValue: cassandra });
+      exported.push(CassandraConnection);
+      connections.push(cassandra);
+      checks.push({
+        name: 'cassandra',
+        check: async () => {
+          const node = await cassandra.check();
+          if (node.dataCenter !== options.dc) throw new Error(`node ${node.address} is in ${node.dataCenter}, but this service is configured for ${options.dc}`);
+          return { contactPoints: cassandra.contactPoints.join(','), ...node };
+        },
+      });
+    }
+    checks.push(...(options.extraChecks ?? []));
+    providers.push(
+      { provide: DependencyMonitor, useFactory: () => new DependencyMonitor(checks) },
+      { provide: ConnectionCloser, useFactory: () => new ConnectionCloser(connections) },
+    );
+
+    return {
+      module: ServiceModule,
+      global: true,
+      controllers: [HealthController],
+      providers,
+      exports: exported,
+    };
+  }
+}
+
+/** Injects the validated configuration of the running service. */
+export const InjectConfig = (): ParameterDecorator => Inject(SERVICE_CONFIG);
