@@ -157,6 +157,7 @@ function describeDriverError(error: unknown): string {
   const inner = (error as Error & { innerErrors?: Record<string, unknown> }).innerErrors;
   if (!inner || Object.keys(inner).length === 0) return error.message;
   return Object.entries(inner)
-    .map(([host, cause]) => `${host}: ${cause instanceof Error ? cause.message : String(cause)}`)
+    // Inner errors may come from another realm (e.g. a test sandbox), so no instanceof.
+    .map(([host, cause]) => `${host}: ${typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : String(cause)}`)
     .join('; ');
 }

@@ -1,0 +1,148 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CassandraConnection } from '@meridian/cassandra';
+import { type DriverName, type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
+import { KafkaConnection } from '@meridian/kafka';
+import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
+
+/**
+ * The foundation's smoke, run once per driver: both DCs up, Cassandra replicating
+ * between them with CDC on, each DC's Kafka doing transactions, each service healthy.
+ */
+export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
+  describe(`smoke (${driver} driver, ${dc1Nodes} node(s) in dc1)`, () => {
+    let topology: TopologyFixture;
+    let endpoints: TopologyEndpoints;
+    const connections: { close(): Promise<void> }[] = [];
+
+    const cassandraAt = (nodeName: string) => {
+      const node = endpoints.cassandra.find((n) => n.name === nodeName);
+      if (!node) throw new Error(`no node ${nodeName}`);
+      const connection = new CassandraConnection({ contactPoints: [`${node.cql.host}:${node.cql.port}`], localDataCenter: node.dc });
+      connections.push(connection);
+      return connection;
+    };
+
+    beforeAll(async () => {
+      topology = await startTopology(driver, { dc1Nodes });
+      endpoints = topology.endpoints;
+    });
+
+    afterAll(async () => {
+      await Promise.allSettled(connections.map((c) => c.close()));
+      await topology?.stop();
+    });
+
+    it('has every node in the right DC, one Kafka per DC', async () => {
+      expect(endpoints.cassandra.map((n) => `${n.name}:${n.dc}`).sort()).toEqual(dc1Nodes === 2 ? ['dc1-n1:dc1', 'dc1-n2:dc1', 'dc2-n1:dc2'] : ['dc1-n1:dc1', 'dc2-n1:dc2']);
+      for (const node of endpoints.cassandra) {
+        const info = await cassandraAt(node.name).check();
+        expect(info.dataCenter).toBe(node.dc);
+        expect(info.releaseVersion).toBe(endpoints.cassandraVersion);
+      }
+      const clusterIds = new Set<string>();
+      for (const broker of endpoints.kafka) {
+        const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'smoke' });
+        connections.push(kafka);
+        clusterIds.add((await kafka.check()).clusterId);
+      }
+      expect(clusterIds.size).toBe(2); // two separate clusters, not one
+    });
+
+    it('replicates a row written in dc1 to dc2, and logs it to cdc_raw on every node', async () => {
+      const keyspace = uniqueName('smoke');
+      const dc1 = cassandraAt('dc1-n1');
+      await dc1.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1, 'dc2': 1}`);
+      await dc1.execute(`CREATE TABLE ${keyspace}.items (id int PRIMARY KEY, name text) WITH cdc = true`);
+      // Enough keys that each dc1 node owns some of them when dc1 has two nodes.
+      const ids = Array.from({ length: 20 }, (_, i) => i);
+      for (const id of ids) await dc1.execute(`INSERT INTO ${keyspace}.items (id, name) VALUES (?, ?)`, [id, `item ${id}`], 'LOCAL_QUORUM');
+
+      const dc2 = cassandraAt('dc2-n1');
+      const rows = await waitFor(
+        'the rows to reach dc2',
+        async () => {
+          const found = await dc2.execute(`SELECT id, name FROM ${keyspace}.items`, [], 'LOCAL_ONE');
+          return found.length === ids.length ? found : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect(rows.map((r) => r['name']).sort()).toEqual(ids.map((id) => `item ${id}`).sort());
+
+      for (const node of endpoints.cassandra) {
+        const offset = await waitFor(
+          `a _cdc.idx with a non-zero offset in ${node.cdcRawDir}`,
+          async () => {
+            for (const name of await readdir(node.cdcRawDir)) {
+              if (!name.endsWith('_cdc.idx')) continue;
+              const durable = Number((await readFile(join(node.cdcRawDir, name), 'utf8')).split('\n')[0]);
+              if (durable > 0) return durable;
+            }
+            return undefined;
+          },
+          { timeoutMs: 15_000 },
+        );
+        expect(offset).toBeGreaterThan(0);
+      }
+    });
+
+    it.each(['dc1', 'dc2'] as const)('round-trips records through %s Kafka transactionally (kafkajs against this broker)', async (dc) => {
+      const broker = endpoints.kafka.find((k) => k.dc === dc);
+      if (!broker) throw new Error(`no Kafka in ${dc}`);
+      const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: `smoke-${dc}` });
+      connections.push(kafka);
+      const input = uniqueName('smoke_in');
+      const output = uniqueName('smoke_out');
+      await kafka.createTopics([
+        { topic: input, partitions: 2 },
+        { topic: output, partitions: 2 },
+      ]);
+
+      const plain = await kafka.producer();
+      await plain.send(input, [
+        { key: 'a', value: 'one' },
+        { key: 'b', value: 'two' },
+      ]);
+      const consumed = await kafka.readTopic(input, { count: 2, timeoutMs: 20_000, isolation: 'read_committed', groupId: uniqueName('smoke_group') });
+      expect(consumed.map((r) => r.value?.toString()).sort()).toEqual(['one', 'two']);
+
+      // consume–transform–produce: output and input offsets commit together, or not at all.
+      const transactional = await kafka.producer({ transactionalId: uniqueName('smoke_tx') });
+      const group = uniqueName('smoke_transform');
+      await transactional.transaction(async (tx) => {
+        await tx.send(output, consumed.map((r) => ({ key: r.key, value: `${r.value?.toString() ?? ''}!` })));
+        await tx.sendOffsets(group, consumed.map((r) => ({ topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() })));
+      });
+      await expect(
+        transactional.transaction(async (tx) => {
+          await tx.send(output, [{ key: 'c', value: 'aborted' }]);
+          throw new Error('abort this one');
+        }),
+      ).rejects.toThrow('abort this one');
+
+      const committed = await kafka.readTopic(output, { count: 3, timeoutMs: 5_000, isolation: 'read_committed', groupId: uniqueName('smoke_reader') });
+      expect(committed.map((r) => r.value?.toString()).sort()).toEqual(['one!', 'two!']);
+      const everything = await kafka.readTopic(output, { count: 3, timeoutMs: 20_000, isolation: 'read_uncommitted', groupId: uniqueName('smoke_reader') });
+      expect(everything.map((r) => r.value?.toString()).sort()).toEqual(['aborted', 'one!', 'two!']);
+      await transactional.close();
+      await plain.close();
+    });
+
+    it('starts every service of both DCs and each answers /health with its dependencies up', async () => {
+      const started: RunningService[] = [];
+      try {
+        for (const dc of ['dc1', 'dc2'] as const) {
+          for (const instance of serviceInstances(endpoints, dc, 1000)) started.push(await startService(instance, join(endpoints.workdir, 'services')));
+        }
+        for (const service of started) {
+          const health = await waitHealthy(service, 60_000);
+          expect(health.code).toBe(200);
+          const expected = service.instance.service === 'publisher' ? ['kafka'] : service.instance.service === 'cdc-reader' ? ['cassandra', 'cdc_raw', 'kafka'] : ['cassandra', 'kafka'];
+          expect(Object.keys((health.body as { details: object }).details).sort()).toEqual(expected);
+        }
+      } finally {
+        await Promise.all(started.map((s) => s.stop()));
+      }
+    });
+  });
+}

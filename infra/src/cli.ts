@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DRIVER_NAMES, loadDriver, recordedDriver } from './drivers';
+import { type DriverName, InfraError, type TopologyEndpoints } from './topology';
+
+const USAGE = `Usage: npm run infra -- <up|down|status> [options]
+
+Brings up, inspects and tears down Meridian's runtime: one Cassandra 5.0 cluster
+spanning dc1 and dc2, and one Kafka 4.x (KRaft) broker per DC.
+
+Commands:
+  up       start everything and wait until it is ready; prints the endpoints
+  status   show each node and broker, its endpoint and whether it answers
+  down     stop and remove every process, container and network of the workdir
+
+Options:
+  --driver local|containers   local JVMs from Maven Central artifacts (default), or
+                              containers through Testcontainers (Docker or Podman)
+  --workdir DIR               state, data directories and logs (default: .meridian/topology)
+  --dc1-nodes 1|2             a second Cassandra node in dc1, for RF=2 (default: 1)
+  --timeout SECONDS           readiness timeout for up (default: 300)
+  --json                      machine-readable output
+  -h, --help                  this text
+
+Environment (containers driver): MERIDIAN_CASSANDRA_IMAGE, MERIDIAN_KAFKA_IMAGE
+override the images; DOCKER_HOST selects the engine.
+`;
+
+class UsageError extends Error {}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      driver: { type: 'string' },
+      workdir: { type: 'string', default: '.meridian/topology' },
+      'dc1-nodes': { type: 'string', default: '1' },
+      timeout: { type: 'string', default: '300' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const command = positionals[0];
+  if (positionals.length !== 1 || (command !== 'up' && command !== 'down' && command !== 'status')) {
+    throw new UsageError(positionals.length === 0 ? 'missing command' : `unknown command "${positionals.join(' ')}"`);
+  }
+  const workdir = resolve(values.workdir);
+  const log = values.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => process.stdout.write(`${line}\n`);
+  const recorded = await recordedDriver(workdir);
+  const requested = parseDriver(values.driver);
+
+  if (command === 'up') {
+    if (recorded) throw new InfraError(`a ${recorded} topology is already recorded in ${workdir}; run "npm run infra -- down --workdir ${values.workdir}" first`);
+    const dc1Nodes = values['dc1-nodes'] === '1' ? 1 : values['dc1-nodes'] === '2' ? 2 : undefined;
+    if (dc1Nodes === undefined) throw new UsageError(`--dc1-nodes must be 1 or 2, got "${values['dc1-nodes']}"`);
+    const timeoutSeconds = Number(values.timeout);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+    const driver = await loadDriver(requested ?? 'local');
+    const started = Date.now();
+    const endpoints = await driver.up({ workdir, dc1Nodes, startTimeoutMs: timeoutSeconds * 1000 }, log);
+    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    process.stdout.write(values.json ? `${JSON.stringify(endpoints, null, 2)}\n` : describe(endpoints));
+    return 0;
+  }
+
+  if (!recorded) {
+    if (command === 'down') {
+      log(`nothing recorded in ${workdir}; nothing to stop`);
+      return 0;
+    }
+    throw new InfraError(`no topology is recorded in ${workdir}; start one with "npm run infra -- up"`);
+  }
+  if (requested && requested !== recorded) throw new InfraError(`the topology in ${workdir} was started with --driver ${recorded}, not ${requested}`);
+  const driver = await loadDriver(recorded);
+  if (command === 'down') {
+    await driver.down(workdir, log);
+    return 0;
+  }
+  const status = await driver.status(workdir);
+  process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : describe(status, status.state));
+  return Object.values(status.state).every((s) => s === 'up') ? 0 : 3;
+}
+
+function parseDriver(value: string | undefined): DriverName | undefined {
+  if (value === undefined) return undefined;
+  const driver = DRIVER_NAMES.find((name) => name === value);
+  if (!driver) throw new UsageError(`--driver must be one of ${DRIVER_NAMES.join(', ')}, got "${value}"`);
+  return driver;
+}
+
+function describe(endpoints: TopologyEndpoints, state?: Readonly<Record<string, string>>): string {
+  const mark = (name: string) => (state ? ` [${state[name] ?? 'unknown'}]` : '');
+  const lines = [`Topology (${endpoints.driver} driver, Cassandra ${endpoints.cassandraVersion}, Kafka ${endpoints.kafkaVersion}) in ${endpoints.workdir}`];
+  for (const node of endpoints.cassandra) {
+    lines.push(`  cassandra ${node.name.padEnd(8)} ${node.dc}  cql ${node.cql.host}:${node.cql.port}${mark(node.name)}`);
+    lines.push(`      data ${node.dataDir}  cdc_raw ${node.cdcRawDir}`);
+    lines.push(`      log  ${node.logFile}`);
+  }
+  for (const kafka of endpoints.kafka) {
+    lines.push(`  kafka     ${`kafka-${kafka.dc}`.padEnd(8)} ${kafka.dc}  bootstrap ${kafka.bootstrap}${mark(`kafka-${kafka.dc}`)}`);
+    lines.push(`      log  ${kafka.logFile}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+        process.stderr.write(`error: ${error.message}\n\n${USAGE}`);
+        process.exitCode = 2;
+      } else if (error instanceof InfraError) {
+        process.stderr.write(`error: ${error.message}\n${error.detail ? `\n${error.detail}\n` : ''}`);
+        process.exitCode = 1;
+      } else {
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type DriverName, InfraError, type TopologyDriver } from './topology';
+
+export const STATE_FILE = 'topology.json';
+export const DRIVER_NAMES: readonly DriverName[] = ['local', 'containers'];
+
+/** Loads a driver lazily, so the local driver never loads Testcontainers. */
+export async function loadDriver(name: DriverName): Promise<TopologyDriver> {
+  switch (name) {
+    case 'local': {
+      const { LocalDriver } = await import('./local/local-driver');
+      return new LocalDriver();
+    }
+    case 'containers': {
+      const { ContainersDriver } = await import('./containers/containers-driver');
+      return new ContainersDriver();
+    }
+  }
+}
+
+/** The driver that brought up the topology recorded in `workdir`, or undefined when nothing is recorded there. */
+export async function recordedDriver(workdir: string): Promise<DriverName | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(workdir, STATE_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const driver = (JSON.parse(text) as { driver?: unknown }).driver;
+  if (driver === 'local' || driver === 'containers') return driver;
+  throw new InfraError(`${join(workdir, STATE_FILE)} does not name a known driver (found ${JSON.stringify(driver)})`);
+}

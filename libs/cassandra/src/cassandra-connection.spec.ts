@@ -1,0 +1,27 @@
+import { createServer, type Server } from 'node:net';
+import { CassandraConnection, CassandraUnavailableError } from './cassandra-connection';
+
+async function closedPort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('CassandraConnection', () => {
+  it('reports an unreachable node in one line naming the node and the cause', async () => {
+    const port = await closedPort();
+    const cassandra = new CassandraConnection({ contactPoints: [`127.0.0.1:${port}`], localDataCenter: 'dc1', connectTimeoutMs: 500 });
+    try {
+      const error = await cassandra.check().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CassandraUnavailableError);
+      expect((error as Error).message).toBe(`Cassandra at 127.0.0.1:${port} (dc1) is unavailable: 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    } finally {
+      await cassandra.close();
+    }
+  });
+});

@@ -1,0 +1,25 @@
+import { uniqueName } from './unique-name';
+import { waitFor } from './wait-for';
+
+describe('waitFor', () => {
+  it('returns the first defined value', async () => {
+    let calls = 0;
+    const value = await waitFor('the third call', () => Promise.resolve(++calls === 3 ? 'ready' : undefined), { timeoutMs: 1000, intervalMs: 1 });
+    expect(value).toBe('ready');
+    expect(calls).toBe(3);
+  });
+
+  it('fails naming what it waited for and the last error', async () => {
+    await expect(waitFor('the broker', () => Promise.reject(new Error('ECONNREFUSED')), { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow(
+      'timed out after 30 ms waiting for the broker: ECONNREFUSED',
+    );
+  });
+});
+
+describe('uniqueName', () => {
+  it('gives a fresh valid CQL identifier each time', () => {
+    const a = uniqueName('smoke');
+    expect(a).toMatch(/^smoke_[0-9a-f]{8}$/);
+    expect(uniqueName('smoke')).not.toBe(a);
+  });
+});

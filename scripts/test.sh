@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs, then runs lint,
+# typecheck, build, unit tests and the end-to-end smoke on each topology driver.
+#
+#   npm test                                   everything
+#   MERIDIAN_TEST_DRIVERS=local npm test       e2e on the local driver only
+#   MERIDIAN_TEST_DRIVERS= npm test            no e2e (static checks and unit tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+drivers=${MERIDIAN_TEST_DRIVERS-local containers}
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+step() { printf '\n== %s (%ds)\n' "$*" "$SECONDS"; }
+
+step "tools"
+scripts/ensure-tools.sh
+if [[ $drivers == *containers* ]]; then
+  scripts/setup-containers.sh
+  trap 'scripts/setup-containers.sh --stop >/dev/null 2>&1 || true' EXIT
+fi
+
+step "npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+
+step "lint"
+npm run --silent lint
+step "typecheck"
+npx tsc -b
+step "build"
+npx nx run-many -t build --output-style=static
+step "unit tests"
+npx nx run-many -t test --output-style=static
+
+for driver in $drivers; do
+  step "e2e smoke: $driver driver"
+  npx jest -c e2e/jest.config.js --runInBand "smoke-$driver"
+done
+step "done"
