@@ -60,7 +60,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (dc1Nodes === undefined) throw new UsageError(`--dc1-nodes must be 1 or 2, got "${values['dc1-nodes']}"`);
     const timeoutSeconds = Number(values.timeout);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
-    const driver = await loadDriver(requested ?? 'local');
+    const driver = loadDriver(requested ?? 'local');
     const started = Date.now();
     const endpoints = await driver.up({ workdir, dc1Nodes, startTimeoutMs: timeoutSeconds * 1000 }, log);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -76,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw new InfraError(`no topology is recorded in ${workdir}; start one with "npm run infra -- up"`);
   }
   if (requested && requested !== recorded) throw new InfraError(`the topology in ${workdir} was started with --driver ${recorded}, not ${requested}`);
-  const driver = await loadDriver(recorded);
+  const driver = loadDriver(recorded);
   if (command === 'down') {
     await driver.down(workdir, log);
     return 0;

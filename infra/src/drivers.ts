@@ -1,21 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ContainersDriver } from './containers/containers-driver';
+import { LocalDriver } from './local/local-driver';
 import { type DriverName, InfraError, type TopologyDriver } from './topology';
 
 export const STATE_FILE = 'topology.json';
 export const DRIVER_NAMES: readonly DriverName[] = ['local', 'containers'];
 
-/** Loads a driver lazily, so the local driver never loads Testcontainers. */
-export async function loadDriver(name: DriverName): Promise<TopologyDriver> {
+/** The driver of that name (Testcontainers itself is loaded only when the containers driver is used). */
+export function loadDriver(name: DriverName): TopologyDriver {
   switch (name) {
-    case 'local': {
-      const { LocalDriver } = await import('./local/local-driver');
+    case 'local':
       return new LocalDriver();
-    }
-    case 'containers': {
-      const { ContainersDriver } = await import('./containers/containers-driver');
+    case 'containers':
       return new ContainersDriver();
-    }
   }
 }
 

@@ -12,7 +12,7 @@ export interface TopologyFixture {
 /** Brings up a fresh topology in a temporary workdir, logging progress with a prefix. */
 export async function startTopology(driverName: DriverName, options: { dc1Nodes: 1 | 2; startTimeoutMs?: number }): Promise<TopologyFixture> {
   const workdir = await mkdtemp(join(tmpdir(), `meridian-${driverName}-`));
-  const driver = await loadDriver(driverName);
+  const driver = loadDriver(driverName);
   const log = (line: string) => {
     process.stderr.write(`[${driverName}] ${line}\n`);
   };

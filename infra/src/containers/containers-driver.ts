@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { renderCassandraYaml } from '../config/cassandra-yaml';
+import { CASSANDRA_CLUSTER_NAME, CASSANDRA_RACK, cassandraDirs, cassandraNodes, type CassandraNodeLayout, workdirLayout } from '../layout';
+import { probeCql, probeKafka } from '../local/probes';
+import type {
+  CassandraNodeEndpoint,
+  ComponentState,
+  DataCentre,
+  KafkaEndpoint,
+  ProgressLog,
+  TopologyDriver,
+  TopologyEndpoints,
+  TopologySpec,
+  TopologyStatus,
+} from '../topology';
+import { InfraError } from '../topology';
+import { configureContainerEngine } from './container-engine';
+import { selectImages } from './image-selection';
+
+/** Every container and network carries this label, valued with the topology's workdir. */
+const TOPOLOGY_LABEL = 'dev.meridian.topology';
+const CONTAINER_DATA_DIR = '/var/lib/cassandra';
+const CONTAINER_LOG_DIR = '/var/log/cassandra';
+const KAFKA_INTERNAL_PORT = 19092;
+
+interface ContainersState extends Partial<TopologyEndpoints> {
+  readonly driver: 'containers';
+  readonly network: string;
+  readonly containers: { readonly name: string; readonly id: string }[];
+}
+
+type Testcontainers = typeof import('testcontainers');
+
+/**
+ * The topology as containers, through Testcontainers (Docker, or Podman's compatible API).
+ * All containers join one network of their own, where they find each other by container
+ * name; the host reaches CQL and Kafka through ports published on 127.0.0.1. Each node's
+ * /var/lib/cassandra is a directory of the workdir, so a cdc-reader on the host can read
+ * its cdc_raw.
+ */
+export class ContainersDriver implements TopologyDriver {
+  readonly name = 'containers' as const;
+
+  async up(spec: TopologySpec, log: ProgressLog): Promise<TopologyEndpoints> {
+    const engine = await configureContainerEngine();
+    const tc: Testcontainers = await import('testcontainers');
+    const client = await tc.getContainerRuntimeClient();
+    log(`container engine at ${engine}: ${client.info.containerRuntime.operatingSystem}, server version ${client.info.containerRuntime.serverVersion}`);
+    const images = await selectImages(client, log);
+
+    const id = randomBytes(3).toString('hex');
+    const prefix = `meridian-${id}`;
+    const network = `${prefix}-net`;
+    const state: ContainersState = { driver: 'containers', network, containers: [] };
+    const saveState = () => writeFile(workdirLayout.stateFile(spec.workdir), `${JSON.stringify(state, null, 2)}\n`);
+    await mkdir(spec.workdir, { recursive: true });
+    await client.network.create({ Name: network, Labels: { [TOPOLOGY_LABEL]: spec.workdir } });
+    await saveState();
+
+    const deadline = Date.now() + spec.startTimeoutMs;
+    const remaining = () => Math.max(1000, deadline - Date.now());
+    const start = async (name: string, container: import('testcontainers').GenericContainer) => {
+      const running = await container
+        .withName(name)
+        .withNetworkMode(network)
+        .withLabels({ [TOPOLOGY_LABEL]: spec.workdir })
+        .withStartupTimeout(remaining())
+        .start();
+      state.containers.push({ name, id: running.getId() });
+      await saveState();
+      return running;
+    };
+
+    const nodes = cassandraNodes(spec.dc1Nodes);
+    const containerName = (node: CassandraNodeLayout) => `${prefix}-${node.name}`;
+    const seeds = nodes.filter((n) => n.seed).map(containerName).join(',');
+    const ringLogs = new Map<string, string[]>();
+
+    const startCassandra = async (node: CassandraNodeLayout): Promise<CassandraNodeEndpoint> => {
+      const nodeDir = workdirLayout.cassandraNodeDir(spec.workdir, node.name);
+      const logDir = join(nodeDir, cassandraDirs.logs);
+      await mkdir(logDir, { recursive: true });
+      const lines: string[] = [];
+      ringLogs.set(node.name, lines);
+      const console = createWriteStream(join(logDir, 'console.log'), { flags: 'a' });
+      log(`starting ${node.name} (${node.dc}) from ${images.cassandra}`);
+      const running = await start(
+        containerName(node),
+        new tc.GenericContainer(images.cassandra)
+          .withEnvironment({
+            CASSANDRA_CLUSTER_NAME,
+            CASSANDRA_DC: node.dc,
+            CASSANDRA_RACK,
+            CASSANDRA_ENDPOINT_SNITCH: 'GossipingPropertyFileSnitch',
+            CASSANDRA_SEEDS: seeds,
+            CASSANDRA_NUM_TOKENS: '1',
+            MAX_HEAP_SIZE: '1G',
+            HEAP_NEWSIZE: '256M',
+            JVM_EXTRA_OPTS: '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+          })
+          // The entrypoint (official or ours) fills in this node's addresses and seeds.
+          .withCopyContentToContainer([
+            {
+              target: '/etc/cassandra/cassandra.yaml',
+              content: renderCassandraYaml({
+                clusterName: CASSANDRA_CLUSTER_NAME,
+                initialToken: node.initialToken,
+                seeds: [seeds],
+                listenAddress: 'localhost',
+                rpcAddress: '0.0.0.0',
+                broadcastAddress: 'localhost',
+                cqlPort: node.cqlPort,
+                storagePort: node.storagePort,
+                dataDir: CONTAINER_DATA_DIR,
+              }),
+            },
+          ])
+          .withBindMounts([
+            { source: nodeDir, target: CONTAINER_DATA_DIR },
+            { source: logDir, target: CONTAINER_LOG_DIR },
+          ])
+          .withExposedPorts(node.cqlPort)
+          .withLogConsumer((stream: Readable) => {
+            stream.on('data', (chunk: Buffer | string) => {
+              console.write(chunk);
+              lines.push(...chunk.toString().split('\n'));
+            });
+          })
+          .withWaitStrategy(tc.Wait.forLogMessage(/Startup complete/)),
+      );
+      log(`${node.name} is up`);
+      return {
+        name: node.name,
+        dc: node.dc,
+        cql: { host: running.getHost(), port: running.getMappedPort(node.cqlPort) },
+        broadcastAddress: running.getIpAddress(network),
+        dataDir: nodeDir,
+        cdcRawDir: join(nodeDir, cassandraDirs.cdcRaw),
+        logFile: join(logDir, 'system.log'),
+      };
+    };
+
+    const startKafka = async (dc: DataCentre): Promise<KafkaEndpoint> => {
+      const name = `${prefix}-kafka-${dc}`;
+      const hostPort = await freeLoopbackPort();
+      log(`starting kafka-${dc} from ${images.kafka}`);
+      await start(
+        name,
+        new tc.GenericContainer(images.kafka)
+          .withEnvironment(kafkaEnvironment(name, hostPort))
+          .withExposedPorts({ container: 9092, host: hostPort })
+          .withWaitStrategy(tc.Wait.forLogMessage(/Kafka Server started/)),
+      );
+      log(`kafka-${dc} is up`);
+      return { dc, bootstrap: `127.0.0.1:${hostPort}`, internalBootstrap: `${name}:${KAFKA_INTERNAL_PORT}`, logFile: `container ${name} (docker logs ${name})` };
+    };
+
+    try {
+      const [first, ...others] = nodes;
+      if (!first) throw new InfraError('no Cassandra node to start');
+      // The first seed alone first: the others then find a live seed by name at once.
+      const [kafka1, kafka2, firstNode] = await Promise.all([startKafka('dc1'), startKafka('dc2'), startCassandra(first)]);
+      const otherNodes = await Promise.all(others.map(startCassandra));
+      const cassandra = [firstNode, ...otherNodes];
+      await waitForRing(cassandra, ringLogs, remaining(), log);
+      const endpoints: TopologyEndpoints = {
+        driver: 'containers',
+        workdir: spec.workdir,
+        cassandraVersion: cassandraVersion(ringLogs.get(first.name) ?? []),
+        kafkaVersion: images.kafkaVersion,
+        cassandra,
+        kafka: [kafka1, kafka2],
+      };
+      Object.assign(state, endpoints);
+      await saveState();
+      return endpoints;
+    } catch (error) {
+      log(`start failed; removing what was started`);
+      const tails = [...ringLogs].map(([name, lines]) => `--- ${name}, last lines:\n${lines.filter((l) => l.trim() !== '').slice(-30).join('\n')}`).join('\n');
+      await this.down(spec.workdir, log);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InfraError(`could not start the containers topology: ${message}`, tails || undefined, { cause: error });
+    }
+  }
+
+  async status(workdir: string): Promise<TopologyStatus> {
+    const state = await readState(workdir);
+    if (!state?.cassandra || !state.kafka || !state.driver) throw new InfraError(`no running containers topology is recorded in ${workdir}`);
+    const entries: [string, ComponentState][] = await Promise.all([
+      ...state.cassandra.map(async (n): Promise<[string, ComponentState]> => [n.name, (await probeCql(n.cql)) ? 'up' : 'down']),
+      ...state.kafka.map(async (k): Promise<[string, ComponentState]> => {
+        const [host = '', port = ''] = k.bootstrap.split(':');
+        return [`kafka-${k.dc}`, (await probeKafka({ host, port: Number(port) })) ? 'up' : 'down'];
+      }),
+    ]);
+    const { network: _network, containers: _containers, ...endpoints } = state;
+    return { ...(endpoints as TopologyEndpoints), state: Object.fromEntries(entries) };
+  }
+
+  async down(workdir: string, log: ProgressLog): Promise<void> {
+    const state = await readState(workdir);
+    await configureContainerEngine();
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    const client = await getContainerRuntimeClient();
+    // By label as well as by the recorded ids: a crash between create and record leaves nothing behind.
+    const labelled = (await client.container.list()).filter((c) => c.Labels[TOPOLOGY_LABEL] === workdir).map((c) => c.Id);
+    const ids = new Set([...labelled, ...(state?.containers.map((c) => c.id) ?? [])]);
+    await Promise.all(
+      [...ids].map(async (id) => {
+        const container = client.container.getById(id);
+        await client.container.stop(container, { timeout: 10 }).catch(() => undefined);
+        await client.container.remove(container, { removeVolumes: true }).catch(() => undefined);
+      }),
+    );
+    if (ids.size > 0) log(`removed ${ids.size} container(s)`);
+    if (state?.network) {
+      await client.network
+        .remove(client.network.getById(state.network))
+        .then(() => log(`removed network ${state.network}`))
+        .catch(() => undefined);
+    }
+    await rm(workdirLayout.stateFile(workdir), { force: true });
+  }
+}
+
+/** The apache/kafka image's environment contract: KAFKA_* variables become server.properties. */
+function kafkaEnvironment(containerName: string, hostPort: number): Record<string, string> {
+  return {
+    CLUSTER_ID: randomBytes(16).toString('base64url'),
+    KAFKA_NODE_ID: '1',
+    KAFKA_PROCESS_ROLES: 'broker,controller',
+    KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+    KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+    // PLAINTEXT for the host (published on 127.0.0.1), INTERNAL for containers on the network.
+    KAFKA_LISTENERS: `PLAINTEXT://0.0.0.0:9092,INTERNAL://0.0.0.0:${KAFKA_INTERNAL_PORT},CONTROLLER://localhost:9093`,
+    KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${hostPort},INTERNAL://${containerName}:${KAFKA_INTERNAL_PORT}`,
+    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT',
+    KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
+    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+    KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '10',
+    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+    KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+    KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS: '10',
+    KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+    KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
+    KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+    KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
+  };
+}
+
+/** Each node has seen every other node come UP (Gossiper logs "InetAddress /ip:port is now UP"). */
+async function waitForRing(nodes: readonly CassandraNodeEndpoint[], logs: ReadonlyMap<string, readonly string[]>, timeoutMs: number, log: ProgressLog): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const peersUp = (name: string) => {
+    const seen = new Set<string>();
+    for (const line of logs.get(name) ?? []) {
+      const match = /InetAddress \/?([\w.:-]+?)(?::\d+)? is now UP/.exec(line);
+      if (match?.[1]) seen.add(match[1]);
+    }
+    return seen;
+  };
+  for (;;) {
+    const missing = nodes.filter((n) => nodes.some((peer) => peer !== n && !peersUp(n.name).has(peer.broadcastAddress)));
+    if (missing.length === 0) {
+      log(`ring complete: ${nodes.map((n) => `${n.name} ${n.broadcastAddress}`).join(', ')}`);
+      return;
+    }
+    if (Date.now() > deadline) throw new InfraError(`the ring did not form: ${missing.map((n) => n.name).join(', ')} did not see every other node UP`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function cassandraVersion(lines: readonly string[]): string {
+  for (const line of lines) {
+    const match = /Cassandra version: (\S+)/.exec(line);
+    if (match?.[1]) return match[1];
+  }
+  return 'unknown';
+}
+
+/** A port free on 127.0.0.1 now, for listeners that must advertise their host port up front. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('could not allocate a port'));
+      });
+    });
+  });
+}
+
+async function readState(workdir: string): Promise<ContainersState | undefined> {
+  try {
+    return JSON.parse(await readFile(workdirLayout.stateFile(workdir), 'utf8')) as ContainersState;
+  } catch {
+    return undefined;
+  }
+}

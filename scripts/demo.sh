@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The demo, from a fresh clone: installs what it needs, builds the services, brings up
+# both data centres and every service, and runs until Ctrl-C.
+#
+#   npm run demo                              local JVMs (needs only Java 17 and Maven)
+#   npm run demo -- --driver containers       containers (Docker, or Podman: see scripts/setup-containers.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+scripts/ensure-tools.sh
+if [[ " $* " == *" containers "* || " $* " == *"--driver=containers"* ]] && [[ -z ${DOCKER_HOST:-} && ! -S /var/run/docker.sock ]]; then
+  scripts/setup-containers.sh
+fi
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "installing npm packages..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "building the services..."
+npx nx run-many -t build --output-style=static >/dev/null
+exec npx tsx --conditions=@meridian/source infra/src/demo.ts "$@"
