@@ -52,6 +52,15 @@ export class ContainersDriver implements TopologyDriver {
     const client = await tc.getContainerRuntimeClient();
     log(`container engine at ${engine}: ${client.info.containerRuntime.operatingSystem}, server version ${client.info.containerRuntime.serverVersion}`);
     const images = await selectImages(client, log);
+    // Podman (4.x) lists an image's EXPOSEd ports in PortBindings even when they are not
+    // published, and Testcontainers then waits forever for them to be bound: so every
+    // port an image exposes is published (on random host ports).
+    const exposedPorts = async (image: string): Promise<number[]> => {
+      const config = (await client.image.inspect(tc.ImageName.fromString(image))).Config as { ExposedPorts?: Record<string, unknown> };
+      return Object.keys(config.ExposedPorts ?? {}).flatMap((key) => (key.endsWith('/tcp') ? [Number.parseInt(key, 10)] : []));
+    };
+    const cassandraPorts = await exposedPorts(images.cassandra);
+    const kafkaPorts = (await exposedPorts(images.kafka)).filter((port) => port !== 9092);
 
     const id = randomBytes(3).toString('hex');
     const prefix = `meridian-${id}`;
@@ -124,7 +133,7 @@ export class ContainersDriver implements TopologyDriver {
             { source: nodeDir, target: CONTAINER_DATA_DIR },
             { source: logDir, target: CONTAINER_LOG_DIR },
           ])
-          .withExposedPorts(node.cqlPort)
+          .withExposedPorts(...new Set([node.cqlPort, ...cassandraPorts]))
           .withLogConsumer((stream: Readable) => {
             stream.on('data', (chunk: Buffer | string) => {
               console.write(chunk);
@@ -153,7 +162,7 @@ export class ContainersDriver implements TopologyDriver {
         name,
         new tc.GenericContainer(images.kafka)
           .withEnvironment(kafkaEnvironment(name, hostPort))
-          .withExposedPorts({ container: 9092, host: hostPort })
+          .withExposedPorts({ container: 9092, host: hostPort }, ...kafkaPorts)
           .withWaitStrategy(tc.Wait.forLogMessage(/Kafka Server started/)),
       );
       log(`kafka-${dc} is up`);
