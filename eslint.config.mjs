@@ -37,6 +37,8 @@ export default tseslint.config(
           ],
         },
       ],
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       // Nest declares its option bags as classes; object literals are how they are meant to be passed.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',

@@ -23,7 +23,7 @@ step "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
 step "lint"
-npm run --silent lint
+scripts/lint.sh
 step "typecheck"
 npx tsc -b
 step "build"

@@ -11,7 +11,7 @@ import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@merid
  */
 export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
   describe(`smoke (${driver} driver, ${dc1Nodes} node(s) in dc1)`, () => {
-    let topology: TopologyFixture;
+    let topology: TopologyFixture | undefined;
     let endpoints: TopologyEndpoints;
     const connections: { close(): Promise<void> }[] = [];
 
@@ -24,8 +24,9 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
     };
 
     beforeAll(async () => {
-      topology = await startTopology(driver, { dc1Nodes });
-      endpoints = topology.endpoints;
+      const started = await startTopology(driver, { dc1Nodes });
+      topology = started;
+      endpoints = started.endpoints;
     });
 
     afterAll(async () => {

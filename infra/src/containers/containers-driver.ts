@@ -199,7 +199,7 @@ export class ContainersDriver implements TopologyDriver {
 
   async status(workdir: string): Promise<TopologyStatus> {
     const state = await readState(workdir);
-    if (!state?.cassandra || !state.kafka || !state.driver) throw new InfraError(`no running containers topology is recorded in ${workdir}`);
+    if (!state?.cassandra || !state.kafka) throw new InfraError(`no running containers topology is recorded in ${workdir}`);
     const entries: [string, ComponentState][] = await Promise.all([
       ...state.cassandra.map(async (n): Promise<[string, ComponentState]> => [n.name, (await probeCql(n.cql)) ? 'up' : 'down']),
       ...state.kafka.map(async (k): Promise<[string, ComponentState]> => {

@@ -1,6 +1,7 @@
 import type { HealthReport } from '@meridian/contracts';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServiceModule } from './service.module';
 
@@ -34,7 +35,7 @@ describe('GET /health', () => {
   });
 
   async function health(): Promise<{ code: number; body: HealthReport }> {
-    const { port } = app.getHttpServer().address() as AddressInfo;
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
     const response = await fetch(`http://127.0.0.1:${port}/health`);
     return { code: response.status, body: (await response.json()) as HealthReport };
   }
