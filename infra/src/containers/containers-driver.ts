@@ -110,7 +110,8 @@ export class ContainersDriver implements TopologyDriver {
             CASSANDRA_NUM_TOKENS: '1',
             MAX_HEAP_SIZE: '1G',
             HEAP_NEWSIZE: '256M',
-            JVM_EXTRA_OPTS: '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+            // A new cluster has no ring to learn: skip the 30 s waits for gossip and ring settling.
+            JVM_EXTRA_OPTS: '-Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.ring_delay_ms=2000',
           })
           // The entrypoint (official or ours) fills in this node's addresses and seeds.
           .withCopyContentToContainer([

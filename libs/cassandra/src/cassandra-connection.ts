@@ -75,7 +75,9 @@ export class CassandraConnection {
     const client = await this.connected();
     try {
       const result = await client.execute(cql, [...params], { prepare: params.length > 0, consistency: types.consistencies[toDriverConsistency(consistency)] });
-      return result.rows.map((row) => Object.fromEntries(row.keys().map((key) => [key, row.get(key) as unknown])));
+      // Statements without a result set (DDL, writes) leave `rows` undefined despite its type.
+      const rows = result.rows as types.Row[] | undefined;
+      return (rows ?? []).map((row) => Object.fromEntries(row.keys().map((key) => [key, row.get(key) as unknown])));
     } catch (error) {
       const reason = describeDriverError(error);
       const retriable = error instanceof Error && /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message);
