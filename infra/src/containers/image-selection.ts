@@ -57,6 +57,8 @@ async function availableOrPulled(client: ContainerRuntimeClient, image: string, 
         }, PULL_TIMEOUT_MS);
       }),
     ]);
+    // Some engines report a failed pull only in the progress stream, which Testcontainers ignores.
+    if (!(await client.image.exists(name))) throw new Error('the registry did not provide it');
     return true;
   } catch (error) {
     log(`cannot pull ${image} (${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}); using a locally built image instead`);

@@ -22,6 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { InfraError, type ProgressLog } from '../topology';
+import { CASSANDRA_VERSION, KAFKA_VERSION } from '../versions';
 
 export interface LocalImages {
   /** `localhost/meridian-jre:17` */
@@ -54,9 +55,9 @@ const SETUP_HINT = 'run scripts/setup-containers.sh (as root) first';
 const LOCK_WAIT_MS = 30 * 60_000;
 
 /** Image references and versions, read from the poms; touches neither podman nor the network. */
-export function localImageRefs(repoRoot: string = findRepoRoot()): LocalImages {
-  const kafkaVersion = pomProperty(path.join(repoRoot, 'infra/maven/kafka/pom.xml'), 'kafka.version');
-  const cassandraVersion = pomProperty(path.join(repoRoot, 'infra/maven/cassandra/pom.xml'), 'cassandra.version');
+export function localImageRefs(): LocalImages {
+  const kafkaVersion = KAFKA_VERSION;
+  const cassandraVersion = CASSANDRA_VERSION;
   return {
     base: BASE_REF,
     kafka: `${KAFKA_REPO}:${kafkaVersion}`,
@@ -74,7 +75,7 @@ export function localImageRefs(repoRoot: string = findRepoRoot()): LocalImages {
 export async function ensureLocalImages(log: ProgressLog, options: EnsureImagesOptions = {}): Promise<LocalImages> {
   const started = Date.now();
   const repoRoot = options.repoRoot ?? findRepoRoot();
-  const refs = localImageRefs(repoRoot);
+  const refs = localImageRefs();
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const recipes = recipeHashes(repoRoot);
 
@@ -323,18 +324,6 @@ function listFiles(dir: string, prefix = ''): string[] {
     else if (entry.isFile()) out.push(rel);
   }
   return out;
-}
-
-function pomProperty(pom: string, name: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(pom, 'utf8');
-  } catch (cause) {
-    throw new InfraError(`cannot read ${pom}`, undefined, { cause });
-  }
-  const match = new RegExp(`<${name.replace(/\./g, '\\.')}>\\s*([^<\\s]+)\\s*</`).exec(text);
-  if (!match?.[1]) throw new InfraError(`${pom} has no <${name}> property`);
-  return match[1];
 }
 
 function findRepoRoot(from: string = typeof __dirname === 'string' ? __dirname : process.cwd()): string {
