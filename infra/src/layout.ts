@@ -65,10 +65,9 @@ function node(
   return { name, dc, rack: CASSANDRA_RACK, address, cqlPort: CQL_PORT, storagePort: STORAGE_PORT, jmxPort, initialToken, seed };
 }
 
-/** The Cassandra nodes of a topology, seeds first (dc1-n1, dc2-n1, then dc1-n2 if asked for). */
+/** The Cassandra nodes of a topology, by name: dc1-n1, (dc1-n2 if asked for), dc2-n1. */
 export function cassandraNodes(dc1Nodes: 1 | 2): CassandraNodeLayout[] {
-  const wanted = CASSANDRA_NODES.filter((n) => dc1Nodes === 2 || n.name !== 'dc1-n2');
-  return [...wanted.filter((n) => n.seed), ...wanted.filter((n) => !n.seed)];
+  return CASSANDRA_NODES.filter((n) => dc1Nodes === 2 || n.name !== 'dc1-n2');
 }
 
 /** `host:port` of every seed, for SimpleSeedProvider. */
@@ -76,10 +75,15 @@ export function cassandraSeeds(nodes: readonly CassandraNodeLayout[]): string[] 
   return nodes.filter((n) => n.seed).map((n) => `${n.address}:${n.storagePort}`);
 }
 
+/** `kafka-dc1`: how status reports, and logs name, a DC's broker. */
+export function kafkaBrokerName(dc: DataCentre): string {
+  return `kafka-${dc}`;
+}
+
 /** One single-node KRaft cluster per DC. */
 export function kafkaBrokers(): KafkaBrokerLayout[] {
   return (['dc1', 'dc2'] as const).map((dc) => ({
-    name: `kafka-${dc}`,
+    name: kafkaBrokerName(dc),
     dc,
     address: dc === 'dc1' ? '127.0.0.11' : '127.0.0.21',
     port: KAFKA_PORT,

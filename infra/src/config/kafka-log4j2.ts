@@ -16,6 +16,8 @@ export function renderKafkaLog4j2(o: KafkaLog4j2Options): string {
   return `# Rendered by Meridian (infra/src/config/kafka-log4j2.ts).
 status = warn
 name = meridian-kafka
+# Kafka logs its own shutdown after the JVM's shutdown hooks start: keep log4j up until exit.
+shutdownHook = disable
 appender.server.type = RollingFile
 appender.server.name = server
 appender.server.fileName = ${file}

@@ -9,6 +9,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { InfraError, type ProgressLog } from '../topology';
 
 export const REQUIRED_JAVA_MAJOR = 17;
+const NEEDS = 'Cassandra 5.0 runs on Java 11 or 17, Kafka 4 brokers on 17 or newer';
 
 export interface JavaRuntime {
   /** Absolute path of the `java` executable. */
@@ -55,14 +56,14 @@ export async function findJava(log: ProgressLog, options: FindJavaOptions = {}):
     seen.add(real);
     const version = await javaVersion(real);
     if (version && version.major === REQUIRED_JAVA_MAJOR) {
-      if (rejected.length > 0) log(`Java: skipped ${rejected.join('; ')}`);
-      log(`Java: ${real} (${version.text})`);
+      const skipped = rejected.length > 0 ? `; skipped ${rejected.join('; ')} (${NEEDS})` : '';
+      log(`Java: using ${real} (${version.text})${skipped}`);
       return { java: real, home: javaHomeOf(real), version: version.text, major: version.major };
     }
     rejected.push(`${c.origin} → ${real} is ${version ? `Java ${version.text}` : 'not a working java'}`);
   }
   throw new InfraError(
-    `No Java ${REQUIRED_JAVA_MAJOR} found (Cassandra 5.0 runs on Java 11 or 17, Kafka 4 brokers on 17+). ` +
+    `No Java ${REQUIRED_JAVA_MAJOR} found (${NEEDS}). ` +
       `Found: ${rejected.length > 0 ? rejected.join('; ') : 'no java at all'}. ` +
       `Install a Java ${REQUIRED_JAVA_MAJOR} JDK (Debian: apt-get install openjdk-${REQUIRED_JAVA_MAJOR}-jdk-headless) or point JAVA_HOME at one.`,
   );
@@ -108,7 +109,7 @@ async function isExecutable(path: string): Promise<boolean> {
 /** Parses `java -version` (printed on stderr): `openjdk version "17.0.15" ...` or `java version "1.8.0_292"`. */
 export async function javaVersion(java: string): Promise<{ text: string; major: number } | undefined> {
   const output = await new Promise<string | undefined>((resolve) => {
-    execFile(java, ['-version'], { timeout: 15_000 }, (error, stdout, stderr) => resolve(error ? undefined : `${stderr}${stdout}`));
+    execFile(java, ['-version'], { timeout: 15_000 }, (error, stdout, stderr) => { resolve(error ? undefined : `${stderr}${stdout}`); });
   });
   return output === undefined ? undefined : parseJavaVersion(output);
 }

@@ -3,7 +3,7 @@
  * in place of their start scripts (cassandra-env.sh + conf/jvm*-server.options,
  * kafka-run-class.sh).
  */
-import { basename } from 'node:path';
+import { basename, delimiter } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** What Cassandra 5.0's conf/jvm17-server.options opens up for Java 17 (JPMS section). */
@@ -44,11 +44,11 @@ export interface CassandraJvmOptions {
   readonly rackdcFile: string;
   readonly logbackFile: string;
   readonly logDir: string;
+  /** Must exist (Cassandra warns otherwise); trigger jars would go there. */
+  readonly triggersDir: string;
   readonly jmxPort: number;
-  /** Default 1g. */
+  /** -Xmx, at least 256m (the -Xms); default 1g. */
   readonly heap?: string;
-  /** RING_DELAY: how long a seed waits in its first gossip round for other seeds. */
-  readonly ringDelayMs?: number;
 }
 
 export function cassandraJvmArgs(o: CassandraJvmOptions): string[] {
@@ -63,9 +63,15 @@ export function cassandraJvmArgs(o: CassandraJvmOptions): string[] {
     '-XX:+UseTLAB',
     '-XX:+ResizeTLAB',
     '-XX:+PerfDisableSharedMem',
+    // A node out of memory may corrupt data: exit, and show as down.
+    '-XX:+ExitOnOutOfMemoryError',
     '-Djava.net.preferIPv4Stack=true',
-    // Heap: a development node, not a production one.
-    `-Xms${heap}`,
+    // Heap: a development node, not a production one. A small -Xms matters more than it
+    // seems: Cassandra calls mlockall(MCL_CURRENT) at start, which succeeds where the
+    // user may lock memory (root, or a raised RLIMIT_MEMLOCK) and then faults in and pins
+    // the whole committed heap: with -Xms1g that took ~8 s of startup and pinned 1.5 GiB
+    // per node here; with 256m, under a second and ~0.7 GiB.
+    '-Xms256m',
     `-Xmx${heap}`,
     // From conf/jvm17-server.options.
     '-XX:+UseG1GC',
@@ -89,11 +95,13 @@ export function cassandraJvmArgs(o: CassandraJvmOptions): string[] {
     `-Dcassandra.logdir=${o.logDir}`,
     `-Dcassandra.storagedir=${o.nodeDir}`,
     `-Dcassandra.jmx.local.port=${o.jmxPort}`,
-    // Start fast: do not wait for gossip to settle; a short ring delay.
+    `-Dcassandra.triggers_dir=${o.triggersDir}`,
+    // Start fast: do not wait for gossip to settle. RING_DELAY stays at its 30 s default:
+    // seeds started together end their first gossip round as soon as both listen, and a
+    // node that is not a seed gets 2 x RING_DELAY to reach one on a starved machine.
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-    ...(o.ringDelayMs !== undefined ? [`-Dcassandra.ring_delay_ms=${o.ringDelayMs}`] : []),
     '-cp',
-    o.classpath.join(':'),
+    o.classpath.join(delimiter),
   ];
 }
 
@@ -120,11 +128,11 @@ export function kafkaJvmArgs(o: KafkaJvmOptions): string[] {
     `-Dlog4j2.configurationFile=${pathToFileURL(o.log4j2File).href}`,
     `-Dkafka.logs.dir=${o.logDir}`,
     '-cp',
-    o.classpath.join(':'),
+    o.classpath.join(delimiter),
   ];
 }
 
 /** For the storage tool: a short-lived JVM, small heap, same classpath and logging. */
 export function kafkaToolJvmArgs(o: KafkaJvmOptions): string[] {
-  return ['-Xmx256m', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${pathToFileURL(o.log4j2File).href}`, '-cp', o.classpath.join(':')];
+  return ['-Xmx256m', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${pathToFileURL(o.log4j2File).href}`, '-cp', o.classpath.join(delimiter)];
 }

@@ -36,13 +36,12 @@ export interface JvmLaunch {
 
 export interface StartedJvm {
   readonly record: ProcessRecord;
-  readonly child: ChildProcess;
   /** Set once the process has exited. */
   readonly exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 }
 
 export async function startJvm(launch: JvmLaunch): Promise<StartedJvm> {
-  await writeFile(launch.argFile, launch.jvmArgs.map(argFileToken).join('\n') + '\n');
+  await writeArgFile(launch.argFile, launch.jvmArgs);
   const out = openSync(launch.consoleFile, 'a');
   let child: ChildProcess;
   try {
@@ -60,11 +59,7 @@ export async function startJvm(launch: JvmLaunch): Promise<StartedJvm> {
     const error = await new Promise<Error>((resolve) => child.once('error', resolve));
     throw error;
   }
-  const started: { record: ProcessRecord; child: ChildProcess; exit: StartedJvm['exit'] } = {
-    record: { name: launch.name, pid, marker: launch.marker },
-    child,
-    exit: undefined,
-  };
+  const started: { record: ProcessRecord; exit: StartedJvm['exit'] } = { record: { name: launch.name, pid, marker: launch.marker }, exit: undefined };
   child.once('exit', (code, signal) => {
     started.exit = { code, signal };
   });
@@ -81,11 +76,16 @@ export async function runJvm(java: string, args: readonly string[], cwd: string,
     const child = spawn(java, args, { cwd, stdio: ['ignore', out, out] });
     return await new Promise((resolve, reject) => {
       child.once('error', reject);
-      child.once('exit', (code) => resolve(code));
+      child.once('exit', (code) => { resolve(code); });
     });
   } finally {
     closeSync(out);
   }
+}
+
+/** Writes a java @argfile: one argument per line. */
+export async function writeArgFile(file: string, args: readonly string[]): Promise<void> {
+  await writeFile(file, args.map(argFileToken).join('\n') + '\n');
 }
 
 /** A token of a java @argfile: always quoted, backslashes and quotes escaped. */
@@ -121,7 +121,7 @@ export async function isRecordedProcessAlive(record: ProcessRecord): Promise<boo
     if (record.startTicks !== undefined) return ticks === record.startTicks;
   }
   const command = await new Promise<string>((resolve) => {
-    execFile('ps', ['-p', String(record.pid), '-o', 'command='], (error, stdout) => resolve(error ? '' : stdout));
+    execFile('ps', ['-p', String(record.pid), '-o', 'command='], (error, stdout) => { resolve(error ? '' : stdout); });
   });
   return command.includes(record.marker);
 }
@@ -154,13 +154,18 @@ export async function stopProcesses(records: readonly ProcessRecord[], log: Prog
   }
   if (alive.length === 0) return;
   log(`stopping ${alive.map((r) => `${r.name} (pid ${r.pid})`).join(', ')}`);
+  const started = Date.now();
   for (const r of alive) signalGroup(r.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
+  const deadline = started + graceMs;
+  const stopped: string[] = [];
   let remaining = alive;
   while (remaining.length > 0 && Date.now() < deadline) {
     await sleep(200);
-    remaining = await filterAlive(remaining);
+    const still = await filterAlive(remaining);
+    for (const r of remaining) if (!still.includes(r)) stopped.push(`${r.name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    remaining = still;
   }
+  if (stopped.length > 0) log(`stopped ${stopped.join(', ')}`);
   if (remaining.length === 0) return;
   log(`killing ${remaining.map((r) => r.name).join(', ')}: still running ${graceMs / 1000} s after SIGTERM`);
   for (const r of remaining) signalGroup(r.pid, 'SIGKILL');

@@ -4,10 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
 import { InfraError, type ProgressLog } from '../topology';
+
+/** Maven colours some lines even with -Dstyle.color=never. */
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** Pinned so every machine resolves the same way, whatever Maven's default binding is. */
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
@@ -114,7 +117,7 @@ async function runMaven(request: ClasspathRequest, outputFile: string, javaHome:
     child.on('close', resolve);
   });
   if (code === 0) return;
-  const lines = output.join('').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim().length > 0);
+  const lines = output.join('').replace(ANSI_ESCAPE, '').split('\n').filter((l) => l.trim().length > 0);
   const firstError = lines.find((l) => l.startsWith('[ERROR]'))?.replace(/^\[ERROR\]\s*/, '') ?? `mvn exited with code ${code}`;
   throw new InfraError(
     `Maven could not resolve the ${request.label} classpath from ${request.pom}: ${firstError.replace(/\s*->\s*\[Help 1\]$/, '')}`,
