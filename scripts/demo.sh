@@ -14,7 +14,7 @@ if [[ " $* " == *" containers "* || " $* " == *"--driver=containers"* ]] && [[ -
 fi
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "installing npm packages..."
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error # not `npm ci`: see scripts/test.sh
 fi
 echo "building the services..."
 npx nx run-many -t build --output-style=static >/dev/null

@@ -19,8 +19,11 @@ if [[ $drivers == *containers* ]]; then
   trap 'scripts/setup-containers.sh --stop >/dev/null 2>&1 || true' EXIT
 fi
 
-step "npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+step "npm install"
+# `npm install`, not `npm ci`: npm records only this platform's optional native packages
+# (@swc/core-*) in the lock file and `npm ci` then rejects its own lock (npm/cli#4828).
+# The lock still pins every version; install follows it.
+npm install --no-audit --no-fund --loglevel=error
 
 step "lint"
 scripts/lint.sh
