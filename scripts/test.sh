@@ -12,12 +12,24 @@ drivers=${MERIDIAN_TEST_DRIVERS-local containers}
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 step() { printf '\n== %s (%ds)\n' "$*" "$SECONDS"; }
 
+# Whatever happens, leave nothing running: the e2e fixtures stop their topologies, and
+# this takes down any a crashed suite left in its temporary workdir, then stops the
+# Podman API service if this run started it.
+cleanup() {
+  local tmp state
+  tmp=$(node -p 'require("os").tmpdir()')
+  for state in "$tmp"/meridian-local-*/topology.json "$tmp"/meridian-containers-*/topology.json; do
+    [[ -f $state ]] || continue
+    echo "cleanup: taking down the topology left in $(dirname "$state")"
+    npx tsx --conditions=@meridian/source infra/src/cli.ts down --workdir "$(dirname "$state")" || true
+  done
+  if [[ $drivers == *containers* ]]; then scripts/setup-containers.sh --stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
 step "tools"
 scripts/ensure-tools.sh
-if [[ $drivers == *containers* ]]; then
-  scripts/setup-containers.sh
-  trap 'scripts/setup-containers.sh --stop >/dev/null 2>&1 || true' EXIT
-fi
+if [[ $drivers == *containers* ]]; then scripts/setup-containers.sh; fi
 
 step "npm install"
 # `npm install`, not `npm ci`: npm records only this platform's optional native packages
