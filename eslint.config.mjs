@@ -5,6 +5,32 @@ import tseslint from 'typescript-eslint';
 
 const bothClients = ['kafkajs', 'cassandra-driver'];
 
+/**
+ * Dependencies point inward (apps -> service -> adapters -> contracts/config), `commitlog`
+ * depends on nothing of the project, and only one lib owns each outside client.
+ * `testTags` are the extra tags tests may use (the test helpers).
+ */
+function boundaries(testTags) {
+  const only = (...tags) => [...tags, ...testTags];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: only('type:service', 'type:adapter', 'type:util', 'type:contracts', 'type:commitlog'), bannedExternalImports: bothClients },
+      { sourceTag: 'type:service', onlyDependOnLibsWithTags: only('type:adapter', 'type:util', 'type:contracts'), bannedExternalImports: bothClients },
+      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: only('type:util', 'type:contracts', 'type:commitlog') },
+      { sourceTag: 'client:kafka', bannedExternalImports: ['cassandra-driver'] },
+      { sourceTag: 'client:cassandra', bannedExternalImports: ['kafkajs'] },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: bothClients },
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: only(), bannedExternalImports: bothClients },
+      { sourceTag: 'type:commitlog', onlyDependOnLibsWithTags: only(), bannedExternalImports: bothClients },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: only('type:util', 'type:contracts'), bannedExternalImports: bothClients },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contracts'], bannedExternalImports: bothClients },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:adapter', 'type:service', 'type:util', 'type:contracts', 'type:commitlog'], bannedExternalImports: bothClients },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/out-tsc/**', '**/node_modules/**', '.nx/**', '**/*.js', '**/*.mjs', 'e2e/.workdir/**'] },
   js.configs.recommended,
@@ -15,28 +41,7 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx },
     rules: {
-      // Dependencies point inward (DESIGN.md): apps -> libs, `commitlog` depends on
-      // nothing of the project, and only one lib owns each outside client.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:adapter', 'type:util', 'type:contracts', 'type:commitlog'], bannedExternalImports: bothClients },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:adapter', 'type:util', 'type:contracts'], bannedExternalImports: bothClients },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:commitlog'] },
-            { sourceTag: 'client:kafka', bannedExternalImports: ['cassandra-driver'] },
-            { sourceTag: 'client:cassandra', bannedExternalImports: ['kafkajs'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: bothClients },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: [], bannedExternalImports: bothClients },
-            { sourceTag: 'type:commitlog', onlyDependOnLibsWithTags: [], bannedExternalImports: bothClients },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'], bannedExternalImports: bothClients },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:adapter', 'type:util', 'type:contracts'], bannedExternalImports: bothClients },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:adapter', 'type:service', 'type:util', 'type:contracts', 'type:commitlog'], bannedExternalImports: bothClients },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries([])],
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
@@ -49,6 +54,7 @@ export default tseslint.config(
   {
     files: ['**/*.spec.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries(['type:testing'])],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

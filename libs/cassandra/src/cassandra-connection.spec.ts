@@ -1,17 +1,9 @@
-import { createServer, type Server } from 'node:net';
+import { refusedPort } from '@meridian/testing';
 import { CassandraConnection, CassandraUnavailableError } from './cassandra-connection';
-
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('CassandraConnection', () => {
   it('reports an unreachable node in one line naming the node and the cause', async () => {
-    const port = await closedPort();
+    const port = await refusedPort();
     const cassandra = new CassandraConnection({ contactPoints: [`127.0.0.1:${port}`], localDataCenter: 'dc1', connectTimeoutMs: 500 });
     try {
       const error = await cassandra.check().then(
