@@ -24,8 +24,8 @@ function boundaries(testTags) {
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: bothClients },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: only(), bannedExternalImports: bothClients },
       { sourceTag: 'type:commitlog', onlyDependOnLibsWithTags: only(), bannedExternalImports: bothClients },
-      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: only('type:util', 'type:contracts'), bannedExternalImports: bothClients },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contracts'], bannedExternalImports: bothClients },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: only('type:adapter', 'type:util', 'type:contracts'), bannedExternalImports: bothClients },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:adapter', 'type:util', 'type:contracts'], bannedExternalImports: bothClients },
       { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:adapter', 'type:service', 'type:util', 'type:contracts', 'type:commitlog'], bannedExternalImports: bothClients },
     ],
   };

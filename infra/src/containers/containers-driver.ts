@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { renderCassandraYaml } from '../config/cassandra-yaml';
 import { CASSANDRA_CLUSTER_NAME, CASSANDRA_RACK, cassandraDirs, cassandraNodes, type CassandraNodeLayout, workdirLayout } from '../layout';
 import { probeCql, probeKafka } from '../local/probes';
+import { peersWithTokens } from '../ring';
 import type {
   CassandraNodeEndpoint,
   ComponentState,
@@ -88,14 +89,14 @@ export class ContainersDriver implements TopologyDriver {
     const nodes = cassandraNodes(spec.dc1Nodes);
     const containerName = (node: CassandraNodeLayout) => `${prefix}-${node.name}`;
     const seeds = nodes.filter((n) => n.seed).map(containerName).join(',');
-    const ringLogs = new Map<string, string[]>();
+    const nodeLogs = new Map<string, string[]>();
 
     const startCassandra = async (node: CassandraNodeLayout): Promise<CassandraNodeEndpoint> => {
       const nodeDir = workdirLayout.cassandraNodeDir(spec.workdir, node.name);
       const logDir = join(nodeDir, cassandraDirs.logs);
       await mkdir(logDir, { recursive: true });
       const lines: string[] = [];
-      ringLogs.set(node.name, lines);
+      nodeLogs.set(node.name, lines);
       const console = createWriteStream(join(logDir, 'console.log'), { flags: 'a' });
       log(`starting ${node.name} (${node.dc}) from ${images.cassandra}`);
       const running = await start(
@@ -177,11 +178,11 @@ export class ContainersDriver implements TopologyDriver {
       const [kafka1, kafka2, firstNode] = await Promise.all([startKafka('dc1'), startKafka('dc2'), startCassandra(first)]);
       const otherNodes = await Promise.all(others.map(startCassandra));
       const cassandra = [firstNode, ...otherNodes];
-      await waitForRing(cassandra, ringLogs, remaining(), log);
+      await waitForRing(cassandra, remaining(), log);
       const endpoints: TopologyEndpoints = {
         driver: 'containers',
         workdir: spec.workdir,
-        cassandraVersion: cassandraVersion(ringLogs.get(first.name) ?? []),
+        cassandraVersion: cassandraVersion(nodeLogs.get(first.name) ?? []),
         kafkaVersion: images.kafkaVersion,
         cassandra,
         kafka: [kafka1, kafka2],
@@ -191,7 +192,7 @@ export class ContainersDriver implements TopologyDriver {
       return endpoints;
     } catch (error) {
       log(`start failed; removing what was started`);
-      const tails = [...ringLogs].map(([name, lines]) => `--- ${name}, last lines:\n${lines.filter((l) => l.trim() !== '').slice(-30).join('\n')}`).join('\n');
+      const tails = [...nodeLogs].map(([name, lines]) => `--- ${name}, last lines:\n${lines.filter((l) => l.trim() !== '').slice(-30).join('\n')}`).join('\n');
       await this.down(spec.workdir, log);
       const message = error instanceof Error ? error.message : String(error);
       throw new InfraError(`could not start the containers topology: ${message}`, tails || undefined, { cause: error });
@@ -263,25 +264,21 @@ function kafkaEnvironment(containerName: string, hostPort: number): Record<strin
   };
 }
 
-/** Each node has seen every other node come UP (Gossiper logs "InetAddress /ip:port is now UP"). */
-async function waitForRing(nodes: readonly CassandraNodeEndpoint[], logs: ReadonlyMap<string, readonly string[]>, timeoutMs: number, log: ProgressLog): Promise<void> {
+/** Every node lists every other node, with its tokens, as a peer (see peersWithTokens). */
+async function waitForRing(nodes: readonly CassandraNodeEndpoint[], timeoutMs: number, log: ProgressLog): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const peersUp = (name: string) => {
-    const seen = new Set<string>();
-    for (const line of logs.get(name) ?? []) {
-      const match = /InetAddress \/?([\w.:-]+?)(?::\d+)? is now UP/.exec(line);
-      if (match?.[1]) seen.add(match[1]);
-    }
-    return seen;
-  };
   for (;;) {
-    const missing = nodes.filter((n) => nodes.some((peer) => peer !== n && !peersUp(n.name).has(peer.broadcastAddress)));
+    const missing: string[] = [];
+    for (const node of nodes) {
+      const peers = await peersWithTokens(node).catch(() => new Set<string>());
+      for (const peer of nodes) if (peer !== node && !peers.has(peer.broadcastAddress)) missing.push(`${node.name} does not list ${peer.name}`);
+    }
     if (missing.length === 0) {
       log(`ring complete: ${nodes.map((n) => `${n.name} ${n.broadcastAddress}`).join(', ')}`);
       return;
     }
-    if (Date.now() > deadline) throw new InfraError(`the ring did not form: ${missing.map((n) => n.name).join(', ')} did not see every other node UP`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (Date.now() > deadline) throw new InfraError(`the ring did not form: ${missing.join('; ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

@@ -52,7 +52,8 @@ import {
   type StartedJvm,
 } from './jvm-process';
 import { CASSANDRA_MAIN_CLASS, KAFKA_MAIN_CLASS, KAFKA_STORAGE_TOOL_CLASS, cassandraJvmArgs, kafkaJvmArgs, kafkaToolJvmArgs } from './jvm-options';
-import { checkPortFree, cqlJsonRows, probeCql, probeKafka, type Endpoint } from './probes';
+import { peersWithTokens } from '../ring';
+import { checkPortFree, probeCql, probeKafka, type Endpoint } from './probes';
 import { LogFollower } from './log-follower';
 
 export interface LocalDriverOptions {
@@ -337,11 +338,8 @@ function cassandraComponent(ctx: StartContext, n: CassandraNodeLayout, all: read
     awaiting,
     ready: false,
     check: async () => {
-      const rows = await cqlJsonRows({ host: n.address, port: n.cqlPort }, 'SELECT JSON peer, tokens FROM system.peers_v2').catch(
-        (error: unknown) => error as Error,
-      );
-      if (rows instanceof Error) return `CQL: ${rows.message}`;
-      const normal = new Set(rows.flatMap((r) => (isPeerWithTokens(r) ? [r.peer] : [])));
+      const normal = await peersWithTokens({ cql: { host: n.address, port: n.cqlPort }, dc: n.dc }).catch((error: unknown) => error as Error);
+      if (normal instanceof Error) return `CQL: ${normal.message}`;
       const missing = peers.filter((p) => !normal.has(p.address)).map((p) => p.name);
       return missing.length === 0 ? undefined : `${missing.join(', ')} NORMAL (tokens in system.peers_v2)`;
     },
@@ -491,11 +489,6 @@ function kafkaClusterId(): string {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
   }
-}
-
-function isPeerWithTokens(row: unknown): row is { peer: string; tokens: string[] } {
-  const r = row as { peer?: unknown; tokens?: unknown } | null;
-  return typeof r?.peer === 'string' && Array.isArray(r.tokens) && r.tokens.length > 0;
 }
 
 function parseHostPort(s: string): Endpoint {

@@ -1,9 +1,11 @@
-import { refusedPort } from '@meridian/testing';
 import { CassandraConnection, CassandraUnavailableError } from './cassandra-connection';
+
+// TCP port 1 (tcpmux) is reserved and unused: connecting to it on loopback is refused.
+const NOTHING_LISTENS = 1;
 
 describe('CassandraConnection', () => {
   it('reports an unreachable node in one line naming the node and the cause', async () => {
-    const port = await refusedPort();
+    const port = NOTHING_LISTENS;
     const cassandra = new CassandraConnection({ contactPoints: [`127.0.0.1:${port}`], localDataCenter: 'dc1', connectTimeoutMs: 500 });
     try {
       const error = await cassandra.check().then(

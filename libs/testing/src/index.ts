@@ -1,4 +1,3 @@
 export { startTopology, type TopologyFixture } from './topology-fixture';
 export { uniqueName } from './unique-name';
 export { waitFor } from './wait-for';
-export { refusedPort } from './refused-port';
