@@ -1,1 +1,18 @@
+export {
+  CommitLogError,
+  CorruptEntryError,
+  CorruptHeaderError,
+  CorruptSyncMarkerError,
+  MalformedMutationError,
+  TruncatedDataError,
+  UnknownTableError,
+  UnsupportedSegmentError,
+} from './errors';
+export type { Bound, Cell, ComplexCell, ComplexColumn, Deletion, Liveness, PartitionUpdate, RangeTombstone, Row } from './mutation/partition-update';
+export { SchemaIndex } from './schema/schema-index';
 export * from './schema/table-schema';
+export { readDescriptor, type SegmentDescriptor } from './segment/descriptor';
+export { cdcIndexName, parseCdcIndex, type CdcIndex } from './segment/idx-file';
+export { readSegment, type SegmentEvent, type SegmentReadOptions, type SegmentReadResult } from './segment/segment-reader';
+export { CqlTypeError, parseCqlType, type CqlType } from './types/cql-type';
+export type { JsonValue } from './types/value-codec';
