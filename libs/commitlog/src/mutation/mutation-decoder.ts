@@ -311,11 +311,11 @@ class PartitionUpdateDecoder {
     let localDeletionTime = useRowTtl ? row.localExpirationTime : deleted || expiring ? this.localDeletionTime() : undefined;
     const ttl = useRowTtl ? row.ttl : expiring ? this.ttl() : 0;
     const path = column.complex ? this.cellPath(column.type, r.vIntLengthBytes()) : undefined;
-    let value: JsonValue = null;
-    if ((flags & CELL_HAS_EMPTY_VALUE) === 0) {
-      const bytes = column.complex ? r.vIntLengthBytes() : this.valueBytes(column.fixedLength);
-      value = deleted ? null : decodeValue(path ? path.valueType : column.type, bytes);
-    }
+    const valueType = path ? path.valueType : column.type;
+    let bytes: Uint8Array = EMPTY;
+    if ((flags & CELL_HAS_EMPTY_VALUE) === 0) bytes = column.complex ? r.vIntLengthBytes() : this.valueBytes(column.fixedLength);
+    // A set element lives in its path; its cell has no value.
+    const value = deleted || valueType === undefined ? null : decodeValue(valueType, bytes);
     if (ttl < 0) throw new Error(`negative TTL ${ttl}`);
     if (localDeletionTime !== undefined) localDeletionTime = this.decodeLocalDeletionTime(localDeletionTime, ttl);
     const base: Cell = deleted
@@ -336,12 +336,12 @@ class PartitionUpdateDecoder {
    * timeuuid and element, a set element (no value), a map key and value, a UDT field
    * (by its int16 index) and that field's type.
    */
-  private cellPath(type: CqlType, bytes: Uint8Array): { value: JsonValue; valueType: CqlType } {
+  private cellPath(type: CqlType, bytes: Uint8Array): { value: JsonValue; valueType: CqlType | undefined } {
     switch (type.kind) {
       case 'list':
         return { value: decodeValue(TIMEUUID, bytes), valueType: type.element };
       case 'set':
-        return { value: decodeValue(type.element, bytes), valueType: BLOB };
+        return { value: decodeValue(type.element, bytes), valueType: undefined };
       case 'map':
         return { value: decodeValue(type.key, bytes), valueType: type.value };
       case 'udt': {
@@ -357,7 +357,6 @@ class PartitionUpdateDecoder {
 }
 
 const TIMEUUID: CqlType = { kind: 'native', name: 'timeuuid' };
-const BLOB: CqlType = { kind: 'native', name: 'blob' };
 
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextDecoder('utf-8');
