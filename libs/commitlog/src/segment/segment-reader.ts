@@ -123,6 +123,8 @@ function decompressorFor(descriptor: SegmentDescriptor, segment: string): Decomp
       return undefined;
     case 'LZ4Compressor':
       return (compressed, length) => {
+        // LZ4 expands at most 255:1; a larger claim is corruption, not a reason to allocate it.
+        if (length > compressed.length * 255 + 64) throw new RangeError(`section claims ${length} bytes from ${compressed.length} compressed`);
         // LZ4Compressor prefixes its block with the uncompressed length, little-endian.
         const declared = new DataView(compressed.buffer, compressed.byteOffset, 4).getInt32(0, true);
         if (declared !== length) throw new RangeError(`LZ4 block declares ${declared} bytes, the section ${length}`);
@@ -133,7 +135,7 @@ function decompressorFor(descriptor: SegmentDescriptor, segment: string): Decomp
       };
     case 'DeflateCompressor':
       return (compressed, length) => {
-        const out = inflateSync(compressed);
+        const out = inflateSync(compressed, { maxOutputLength: Math.max(1, length) });
         if (out.length !== length) throw new RangeError(`inflated to ${out.length} bytes, not ${length}`);
         return out;
       };
