@@ -33,6 +33,7 @@ function decode(schema: SchemaIndex, path: string): { updates: PartitionUpdate[]
   const events = readSegment(readFileSync(path), { schema, segment: path.slice(path.lastIndexOf('/') + 1) });
   for (let step = events.next(); !step.done; step = events.next()) {
     if (step.value.kind === 'mutation') updates.push(...step.value.updates);
+    else if (step.value.kind === 'unknown-table') problems.push(`unknown table ${step.value.tableId} at ${step.value.position}`);
     else problems.push(step.value.error.message);
   }
   return { updates, problems };

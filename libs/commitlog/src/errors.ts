@@ -29,16 +29,6 @@ export class MalformedMutationError extends CommitLogError {}
 /** A feature of the segment this decoder does not read (encryption, a compressor without a codec). */
 export class UnsupportedSegmentError extends CommitLogError {}
 
-/** A TableId the schema does not know; the entry is skipped and the caller may refresh its schema. */
-export class UnknownTableError extends CommitLogError {
-  constructor(
-    readonly tableId: string,
-    segment: string,
-    position: number,
-  ) {
-    super(`unknown table id ${tableId}`, segment, position);
-  }
-}
 
 /** Reading ran past the end of the bytes available: a truncated value inside a checked entry. */
 export class TruncatedDataError extends Error {

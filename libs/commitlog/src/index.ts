@@ -5,10 +5,10 @@ export {
   CorruptSyncMarkerError,
   MalformedMutationError,
   TruncatedDataError,
-  UnknownTableError,
   UnsupportedSegmentError,
 } from './errors';
 export type { Bound, Cell, ComplexCell, ComplexColumn, Deletion, Liveness, PartitionUpdate, RangeTombstone, Row } from './mutation/partition-update';
+export { decodeMutation, type DecodedMutation } from './mutation/mutation-decoder';
 export { SchemaIndex } from './schema/schema-index';
 export * from './schema/table-schema';
 export { readDescriptor, type SegmentDescriptor } from './segment/descriptor';

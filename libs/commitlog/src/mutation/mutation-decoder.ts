@@ -1,5 +1,5 @@
 import { ByteReader } from '../bytes/byte-reader';
-import { MalformedMutationError, UnknownTableError } from '../errors';
+import { MalformedMutationError } from '../errors';
 import type { DecodingColumn, DecodingTable, SchemaIndex } from '../schema/schema-index';
 import type { CqlType } from '../types/cql-type';
 import { decodeValue, type JsonValue } from '../types/value-codec';
@@ -50,22 +50,29 @@ export interface MutationContext {
   readonly messagingVersion: number;
 }
 
+export type DecodedMutation =
+  | { readonly kind: 'updates'; readonly updates: PartitionUpdate[] }
+  /** An unknown table makes the rest of the entry unreadable: nothing says how long its bytes are. */
+  | { readonly kind: 'unknown-table'; readonly tableId: string };
+
 /**
  * Decodes one commit log entry's mutation (Mutation.serializer): its partition updates,
- * one per table. An unknown table makes the rest unreadable (nothing says how long its
- * bytes are), so it throws UnknownTableError; anything else that fails to parse throws
- * MalformedMutationError.
+ * one per table. An unknown table is an answer, not an error (the caller counts it and
+ * may refresh its schema); anything that fails to parse throws MalformedMutationError.
  */
-export function decodeMutation(bytes: Uint8Array, context: MutationContext): PartitionUpdate[] {
+export function decodeMutation(bytes: Uint8Array, context: MutationContext): DecodedMutation {
   const reader = new ByteReader(bytes);
   try {
     const count = reader.unsignedVInt32();
     if (count <= 0) throw new Error(`a mutation has at least one partition update, this one says ${count}`);
     const updates: PartitionUpdate[] = [];
-    for (let i = 0; i < count; i++) updates.push(new PartitionUpdateDecoder(reader, context).decode());
-    return updates;
+    for (let i = 0; i < count; i++) {
+      const update = new PartitionUpdateDecoder(reader, context).decode();
+      if (typeof update === 'string') return { kind: 'unknown-table', tableId: update };
+      updates.push(update);
+    }
+    return { kind: 'updates', updates };
   } catch (error) {
-    if (error instanceof UnknownTableError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new MalformedMutationError(`cannot decode the mutation at byte ${reader.offset} of ${bytes.length}: ${reason}`, context.segment, context.position);
   }
@@ -88,11 +95,12 @@ class PartitionUpdateDecoder {
     private readonly context: MutationContext,
   ) {}
 
-  decode(): PartitionUpdate {
+  /** The partition update, or the id of its table when the schema does not know it. */
+  decode(): PartitionUpdate | string {
     const r = this.reader;
     const tableId = uuid(r.bytesView(16));
     const table = this.context.schema.table(tableId);
-    if (!table) throw new UnknownTableError(tableId, this.context.segment, this.context.position);
+    if (!table) return tableId;
     this.table = table;
     const key = this.partitionKey(r.vIntLengthBytes());
     const update: PartitionUpdate = {

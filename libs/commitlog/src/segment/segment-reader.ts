@@ -4,7 +4,8 @@ import { CommitLogError, CorruptEntryError, CorruptSyncMarkerError, UnsupportedS
 import { decodeMutation } from '../mutation/mutation-decoder';
 import type { PartitionUpdate } from '../mutation/partition-update';
 import type { SchemaIndex } from '../schema/schema-index';
-import { intBytes, readDescriptor, type SegmentDescriptor } from './descriptor';
+import { crc32Int } from '../bytes/crc32-int';
+import { readDescriptor, type SegmentDescriptor } from './descriptor';
 
 const SYNC_MARKER_SIZE = 8;
 /** Cassandra's sanity floor for an entry (CASSANDRA-2128). */
@@ -26,6 +27,8 @@ export interface SegmentReadOptions {
 
 export type SegmentEvent =
   | { readonly kind: 'mutation'; readonly position: number; readonly end: number; readonly updates: PartitionUpdate[] }
+  /** An entry of a table the schema does not know: skipped; refresh the schema and read it again. */
+  | { readonly kind: 'unknown-table'; readonly position: number; readonly end: number; readonly tableId: string }
   /** Something skipped: an entry with a bad CRC, an unknown table, an unparseable mutation, a corrupt marker. */
   | { readonly kind: 'problem'; readonly error: CommitLogError };
 
@@ -103,9 +106,9 @@ function syncMarker(bytes: Uint8Array, at: number, descriptor: SegmentDescriptor
   const view = new DataView(bytes.buffer, bytes.byteOffset + at, SYNC_MARKER_SIZE);
   const next = view.getInt32(0);
   const claimed = view.getUint32(4);
-  let crc = crc32(intBytes(Number(descriptor.id & 0xffffffffn) | 0));
-  crc = crc32(intBytes(Number((descriptor.id >> 32n) & 0xffffffffn) | 0), crc);
-  crc = crc32(intBytes(at), crc);
+  let crc = crc32Int(0, Number(descriptor.id & 0xffffffffn) | 0);
+  crc = crc32Int(crc, Number((descriptor.id >> 32n) & 0xffffffffn) | 0);
+  crc = crc32Int(crc, at);
   if (crc !== claimed) {
     if (next === 0 && claimed === 0) return { kind: 'end' }; // never written: the end of the data
     return { kind: 'corrupt', reason: `sync marker CRC mismatch (next ${next})` };
@@ -178,12 +181,12 @@ function* sectionEntries(section: Section, descriptor: SegmentDescriptor, option
     const body = data.subarray(at + 8, at + 8 + size);
     const claimed = view.getUint32(at + 8 + size);
     const end = position + 12 + size;
-    if (crc32(body, crc32(data.subarray(at, at + 4))) !== claimed) {
+    if (crc32(body, crc32Int(0, size)) !== claimed) {
       yield problem(new CorruptEntryError('entry CRC mismatch', options.segment, position));
     } else if (options.from === undefined || position >= options.from) {
       try {
-        const updates = decodeMutation(body, { schema: options.schema, segment: options.segment, position, messagingVersion: descriptor.messagingVersion });
-        yield { kind: 'mutation', position, end, updates };
+        const decoded = decodeMutation(body, { schema: options.schema, segment: options.segment, position, messagingVersion: descriptor.messagingVersion });
+        yield decoded.kind === 'updates' ? { kind: 'mutation', position, end, updates: decoded.updates } : { kind: 'unknown-table', position, end, tableId: decoded.tableId };
       } catch (error) {
         if (!(error instanceof CommitLogError)) throw error;
         yield problem(error);
@@ -194,7 +197,7 @@ function* sectionEntries(section: Section, descriptor: SegmentDescriptor, option
 }
 
 function sizeCrcMatches(view: DataView, at: number, size: number): boolean {
-  return crc32(intBytes(size)) === view.getUint32(at + 4);
+  return crc32Int(0, size) === view.getUint32(at + 4);
 }
 
 function problem(error: CommitLogError): SegmentEvent {

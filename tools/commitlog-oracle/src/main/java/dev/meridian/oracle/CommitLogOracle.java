@@ -53,6 +53,7 @@ public final class CommitLogOracle
     {
         String schemaFile = null;
         boolean cdcIdx = false;
+        double benchSeconds = 0;
         List<String> segments = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
         {
@@ -65,6 +66,11 @@ public final class CommitLogOracle
                     break;
                 case "--cdc-idx":
                     cdcIdx = true;
+                    break;
+                case "--bench":
+                    if (++i == args.length)
+                        usage("--bench needs a number of seconds");
+                    benchSeconds = Double.parseDouble(args[i]);
                     break;
                 default:
                     if (args[i].startsWith("--"))
@@ -96,6 +102,12 @@ public final class CommitLogOracle
         catch (Exception e) // unreadable JSON, an unparsable CQL type, a table Cassandra rejects...
         {
             usage("cannot load the schema " + schemaFile + ": " + e);
+        }
+
+        if (benchSeconds > 0)
+        {
+            CommitLogBench.run(segments, benchSeconds);
+            System.exit(0);
         }
 
         Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
@@ -131,7 +143,7 @@ public final class CommitLogOracle
     private static void usage(String message)
     {
         System.err.println("commitlog-oracle: " + message);
-        System.err.println("usage: commitlog-oracle --schema schema.json [--cdc-idx] segment.log...");
+        System.err.println("usage: commitlog-oracle --schema schema.json [--cdc-idx | --bench SECONDS] segment.log...");
         System.exit(2);
     }
 
