@@ -14,6 +14,41 @@ export interface TopologySpec {
   readonly dc1Nodes: 1 | 2;
   /** Readiness timeout for the whole topology, in milliseconds. */
   readonly startTimeoutMs: number;
+  /** Cassandra settings that change what the commit log looks like; every node gets the same. */
+  readonly cassandra?: CassandraOptions;
+}
+
+/** What `storage_compatibility_mode` a node runs with (see CassandraOptions). */
+export type StorageCompatibilityMode = 'CASSANDRA_4' | 'NONE';
+/** Commit log compressors Cassandra 5.0 ships (org.apache.cassandra.io.compress.*Compressor). */
+export type CommitlogCompression = 'LZ4' | 'Snappy' | 'Deflate' | 'Zstd';
+export const STORAGE_COMPATIBILITY_MODES: readonly StorageCompatibilityMode[] = ['CASSANDRA_4', 'NONE'];
+export const COMMITLOG_COMPRESSIONS: readonly CommitlogCompression[] = ['LZ4', 'Snappy', 'Deflate', 'Zstd'];
+
+export interface CassandraOptions {
+  /**
+   * `CASSANDRA_4` (the default, as in Cassandra 5.0's stock cassandra.yaml) writes commit log
+   * descriptor version 7 and messaging version 12; `NONE` writes version 8 and messaging 13.
+   * A new cluster may start in `NONE` at once: the `UPGRADING` step is only for rolling
+   * upgrades of a cluster that still has 4.x nodes or data.
+   */
+  readonly storageCompatibilityMode?: StorageCompatibilityMode;
+  /** `commitlog_compression`; uncompressed (mmapped, preallocated segments) when absent. */
+  readonly commitlogCompression?: CommitlogCompression;
+}
+
+/** What is wrong with `spec.cassandra` (callers in plain JS or from a CLI may pass anything). */
+export function cassandraOptionProblems(options: CassandraOptions | undefined): string[] {
+  const problems: string[] = [];
+  const mode: unknown = options?.storageCompatibilityMode;
+  if (mode !== undefined && !(STORAGE_COMPATIBILITY_MODES as readonly unknown[]).includes(mode)) {
+    problems.push(`cassandra.storageCompatibilityMode must be one of ${STORAGE_COMPATIBILITY_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  }
+  const compression: unknown = options?.commitlogCompression;
+  if (compression !== undefined && !(COMMITLOG_COMPRESSIONS as readonly unknown[]).includes(compression)) {
+    problems.push(`cassandra.commitlogCompression must be one of ${COMMITLOG_COMPRESSIONS.join(', ')}, got ${JSON.stringify(compression)}`);
+  }
+  return problems;
 }
 
 export interface HostPort {

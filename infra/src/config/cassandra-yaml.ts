@@ -4,6 +4,7 @@
  * Only what differs from Cassandra's built-in defaults (org.apache.cassandra.config.Config)
  * or what the topology depends on is written; everything else keeps the default.
  */
+import type { CommitlogCompression } from '../topology';
 
 export interface CassandraYamlOptions {
   readonly clusterName: string;
@@ -26,9 +27,16 @@ export interface CassandraYamlOptions {
   /**
    * `CASSANDRA_4` (the default of Cassandra 5.0's own cassandra.yaml, and of a config that omits it)
    * writes commit log descriptors at messaging version 12 (VERSION_40); `NONE` writes 13 (VERSION_50).
-   * The commit log decoder must handle whichever is chosen here.
+   * The commit log decoder must handle whichever is chosen here. Cassandra 5.0 has no check
+   * that makes a node pass through `UPGRADING` first: a new cluster may start in `NONE`.
    */
   readonly storageCompatibilityMode?: 'CASSANDRA_4' | 'UPGRADING' | 'NONE';
+  /**
+   * `commitlog_compression`: segments are written compressed, one block per sync section, and
+   * grow as they are written instead of being preallocated (the `_cdc.idx` offset stays a
+   * position in the uncompressed stream). Absent: uncompressed, memory-mapped segments.
+   */
+  readonly commitlogCompression?: CommitlogCompression;
   /** See the comment in the rendered file. Default 10 ms. */
   readonly commitlogSyncGroupWindowMs?: number;
 }
@@ -41,6 +49,8 @@ export function renderCassandraYaml(o: CassandraYamlOptions): string {
   const window = o.commitlogSyncGroupWindowMs ?? DEFAULT_COMMITLOG_SYNC_GROUP_WINDOW_MS;
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`commitlogSyncGroupWindowMs must be a positive integer, got ${window}`);
   if (o.seeds.length === 0) throw new RangeError('at least one seed is needed');
+  const mode: string = o.storageCompatibilityMode ?? 'CASSANDRA_4'; // callers in plain JS may pass anything
+  if (!['CASSANDRA_4', 'UPGRADING', 'NONE'].includes(mode)) throw new RangeError(`unknown storage compatibility mode ${JSON.stringify(mode)}`);
   return `# Rendered by Meridian (infra/src/config/cassandra-yaml.ts); rewritten on every start.
 cluster_name: ${yamlString(o.clusterName)}
 num_tokens: 1
@@ -60,8 +70,8 @@ native_transport_port: ${o.cqlPort}
 start_native_transport: true
 # Every node of a new cluster owns its token at once; there is nothing to stream.
 auto_bootstrap: false
-storage_compatibility_mode: ${o.storageCompatibilityMode ?? 'CASSANDRA_4'}
-
+storage_compatibility_mode: ${mode}
+${renderCommitlogCompression(o.commitlogCompression)}
 data_file_directories:
   - ${dir('data')}
 commitlog_directory: ${dir('commitlog')}
@@ -109,6 +119,25 @@ auto_snapshot: false
 authenticator: AllowAllAuthenticator
 authorizer: AllowAllAuthorizer
 `;
+}
+
+/** Cassandra's compressor class of each choice (short names resolve in org.apache.cassandra.io.compress). */
+export const COMMITLOG_COMPRESSOR_CLASSES: Readonly<Record<CommitlogCompression, string>> = {
+  LZ4: 'LZ4Compressor',
+  Snappy: 'SnappyCompressor',
+  Deflate: 'DeflateCompressor',
+  Zstd: 'ZstdCompressor',
+};
+
+/**
+ * A ParameterizedClass, in the list form Cassandra's stock cassandra.yaml uses (one map, no
+ * parameters: each compressor's defaults); empty when the commit log stays uncompressed.
+ */
+function renderCommitlogCompression(compression: CommitlogCompression | undefined): string {
+  if (compression === undefined) return '';
+  const className = (COMMITLOG_COMPRESSOR_CLASSES as Partial<Record<string, string>>)[compression];
+  if (className === undefined) throw new RangeError(`unknown commit log compression ${JSON.stringify(compression)}; one of ${Object.keys(COMMITLOG_COMPRESSOR_CLASSES).join(', ')}`);
+  return `commitlog_compression:\n  - class_name: ${className}\n`;
 }
 
 /** Double-quoted YAML scalar (JSON strings are valid YAML). */

@@ -3,6 +3,7 @@ import { renderCassandraRackdc } from './cassandra-rackdc';
 import { renderKafkaProperties } from './kafka-properties';
 import { renderCassandraLogback } from './cassandra-logback';
 import { renderKafkaLog4j2 } from './kafka-log4j2';
+import { cassandraOptionProblems, type CassandraOptions } from '../topology';
 
 const yamlOptions = {
   clusterName: 'meridian',
@@ -49,6 +50,51 @@ describe('renderCassandraYaml', () => {
 
   it('refuses a group window that Cassandra would reject', () => {
     expect(() => renderCassandraYaml({ ...yamlOptions, commitlogSyncGroupWindowMs: 0 })).toThrow(RangeError);
+  });
+
+  it('writes the storage compatibility mode asked for', () => {
+    expect(topLevel(renderCassandraYaml({ ...yamlOptions, storageCompatibilityMode: 'NONE' })).get('storage_compatibility_mode')).toBe('NONE');
+    expect(topLevel(renderCassandraYaml({ ...yamlOptions, storageCompatibilityMode: 'CASSANDRA_4' })).get('storage_compatibility_mode')).toBe('CASSANDRA_4');
+    const bad = { ...yamlOptions, storageCompatibilityMode: 'CASSANDRA_3' } as unknown as Parameters<typeof renderCassandraYaml>[0];
+    expect(() => renderCassandraYaml(bad)).toThrow(/unknown storage compatibility mode "CASSANDRA_3"/);
+  });
+
+  it('leaves the commit log uncompressed unless a compressor is asked for', () => {
+    expect(renderCassandraYaml(yamlOptions)).not.toContain('commitlog_compression');
+  });
+
+  it.each([
+    ['LZ4', 'LZ4Compressor'],
+    ['Snappy', 'SnappyCompressor'],
+    ['Deflate', 'DeflateCompressor'],
+    ['Zstd', 'ZstdCompressor'],
+  ] as const)('renders %s commit log compression as a one-entry ParameterizedClass list', (compression, className) => {
+    const yaml = renderCassandraYaml({ ...yamlOptions, commitlogCompression: compression });
+    expect(yaml).toContain(`\ncommitlog_compression:\n  - class_name: ${className}\n`);
+    // The next top-level key follows on its own line: the list belongs to commitlog_compression only.
+    const keys = topLevel(yaml);
+    expect(keys.get('commitlog_compression')).toBe('');
+    expect(keys.get('data_file_directories')).toBe('');
+  });
+
+  it('refuses a compressor Cassandra does not ship', () => {
+    const bad = { ...yamlOptions, commitlogCompression: 'Brotli' } as unknown as Parameters<typeof renderCassandraYaml>[0];
+    expect(() => renderCassandraYaml(bad)).toThrow(/unknown commit log compression "Brotli"/);
+  });
+});
+
+describe('cassandraOptionProblems', () => {
+  it('accepts no options and every known value', () => {
+    expect(cassandraOptionProblems(undefined)).toEqual([]);
+    expect(cassandraOptionProblems({ storageCompatibilityMode: 'NONE', commitlogCompression: 'Zstd' })).toEqual([]);
+  });
+
+  it('names each bad value', () => {
+    const bad = { storageCompatibilityMode: 'UPGRADING', commitlogCompression: 'lz4' } as unknown as CassandraOptions;
+    expect(cassandraOptionProblems(bad)).toEqual([
+      'cassandra.storageCompatibilityMode must be one of CASSANDRA_4, NONE, got "UPGRADING"',
+      'cassandra.commitlogCompression must be one of LZ4, Snappy, Deflate, Zstd, got "lz4"',
+    ]);
   });
 });
 

@@ -19,7 +19,7 @@ import type {
   TopologySpec,
   TopologyStatus,
 } from '../topology';
-import { InfraError } from '../topology';
+import { InfraError, cassandraOptionProblems } from '../topology';
 import { configureContainerEngine } from './container-engine';
 import { selectImages } from './image-selection';
 
@@ -48,6 +48,8 @@ export class ContainersDriver implements TopologyDriver {
   readonly name = 'containers' as const;
 
   async up(spec: TopologySpec, log: ProgressLog): Promise<TopologyEndpoints> {
+    const problems = cassandraOptionProblems(spec.cassandra);
+    if (problems.length > 0) throw new InfraError(`Invalid topology spec: ${problems.join('; ')}`);
     const engine = await configureContainerEngine();
     const tc: Testcontainers = await import('testcontainers');
     const client = await tc.getContainerRuntimeClient();
@@ -128,6 +130,8 @@ export class ContainersDriver implements TopologyDriver {
                 cqlPort: node.cqlPort,
                 storagePort: node.storagePort,
                 dataDir: CONTAINER_DATA_DIR,
+                storageCompatibilityMode: spec.cassandra?.storageCompatibilityMode,
+                commitlogCompression: spec.cassandra?.commitlogCompression,
               }),
             },
           ])

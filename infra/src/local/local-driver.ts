@@ -10,7 +10,9 @@ import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   InfraError,
+  cassandraOptionProblems,
   type CassandraNodeEndpoint,
+  type CassandraOptions,
   type ComponentState,
   type KafkaEndpoint,
   type ProgressLog,
@@ -140,7 +142,7 @@ export class LocalDriver implements TopologyDriver {
       cassandra: nodes.map((n) => cassandraEndpoint(workdir, n)),
       kafka: brokers.map((b) => kafkaEndpoint(workdir, b)),
     };
-    await Promise.all([...nodes.map((n) => writeCassandraConfig(workdir, n, nodes)), ...brokers.map((b) => writeKafkaConfig(workdir, b))]);
+    await Promise.all([...nodes.map((n) => writeCassandraConfig(workdir, n, nodes, spec.cassandra ?? {})), ...brokers.map((b) => writeKafkaConfig(workdir, b))]);
 
     const ctx: StartContext = { workdir, java, cassandraClasspath, kafkaClasspath, options: this.options, log };
     const components = [...nodes.map((n) => cassandraComponent(ctx, n, nodes)), ...brokers.map((b) => kafkaComponent(ctx, b))];
@@ -212,6 +214,7 @@ function validateSpec(spec: TopologySpec): void {
   const dc1Nodes: number = spec.dc1Nodes; // callers in plain JS or from a CLI may pass anything
   if (dc1Nodes !== 1 && dc1Nodes !== 2) problems.push(`dc1Nodes must be 1 or 2, got ${String(spec.dc1Nodes)}`);
   if (!(spec.startTimeoutMs > 0)) problems.push(`startTimeoutMs must be positive, got ${spec.startTimeoutMs}`);
+  problems.push(...cassandraOptionProblems(spec.cassandra));
   if (problems.length > 0) throw new InfraError(`Invalid topology spec: ${problems.join('; ')}`);
 }
 
@@ -270,7 +273,7 @@ function kafkaEndpoint(workdir: string, b: KafkaBrokerLayout): KafkaEndpoint {
 }
 
 /** Cassandra's configuration files, rewritten on every start; data directories created. */
-async function writeCassandraConfig(workdir: string, n: CassandraNodeLayout, all: readonly CassandraNodeLayout[]): Promise<void> {
+async function writeCassandraConfig(workdir: string, n: CassandraNodeLayout, all: readonly CassandraNodeLayout[], options: CassandraOptions): Promise<void> {
   const dir = workdirLayout.cassandraNodeDir(workdir, n.name);
   const conf = join(dir, cassandraDirs.conf);
   await Promise.all([...Object.values(cassandraDirs).map((d) => join(dir, d)), join(conf, 'triggers')].map((d) => mkdir(d, { recursive: true })));
@@ -287,6 +290,8 @@ async function writeCassandraConfig(workdir: string, n: CassandraNodeLayout, all
         cqlPort: n.cqlPort,
         storagePort: n.storagePort,
         dataDir: dir,
+        storageCompatibilityMode: options.storageCompatibilityMode,
+        commitlogCompression: options.commitlogCompression,
       }),
     ),
     writeFile(join(conf, 'cassandra-rackdc.properties'), renderCassandraRackdc({ dc: n.dc, rack: n.rack })),

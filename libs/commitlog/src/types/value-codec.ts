@@ -4,8 +4,6 @@ import type { CqlType, NativeTypeName } from './cql-type';
 /** A CQL value as JSON (see docs/dump-format.md for each type's form). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { readonly [key: string]: JsonValue };
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** Decodes one serialized value (without its length prefix) of `type`. */
 export function decodeValue(type: CqlType, bytes: Uint8Array): JsonValue {
   if (bytes.length === 0 && !(type.kind === 'native' && (type.name === 'text' || type.name === 'ascii' || type.name === 'blob'))) return null;
@@ -143,9 +141,7 @@ function finite(value: number): number | string {
 /** Two's complement big-endian integer of any length (Java's BigInteger bytes). */
 export function varint(bytes: Uint8Array): bigint {
   if (bytes.length === 0) return 0n;
-  let hex = '';
-  for (const byte of bytes) hex += HEX[byte];
-  const unsigned = BigInt(`0x${hex}`);
+  const unsigned = BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`);
   return (bytes[0]! & 0x80) !== 0 ? unsigned - (1n << BigInt(bytes.length * 8)) : unsigned;
 }
 
@@ -167,8 +163,7 @@ export function javaBigDecimalString(unscaled: bigint, scale: number): string {
 }
 
 function uuidString(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += HEX[byte];
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
