@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CassandraConnection } from '@meridian/cassandra';
+import { CassandraConnection, loadSchema } from '@meridian/cassandra';
 import { type DriverName, type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { KafkaConnection } from '@meridian/kafka';
 import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
@@ -55,6 +55,14 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       const dc1 = cassandraAt('dc1-n1');
       await dc1.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1, 'dc2': 1}`);
       await dc1.execute(`CREATE TABLE ${keyspace}.items (id int PRIMARY KEY, name text) WITH cdc = true`);
+      // The commit log decoder's schema, read from the live node.
+      const schema = await loadSchema(dc1);
+      expect(schema.tables.find((t) => t.keyspace === keyspace && t.table === 'items')).toMatchObject({
+        cdc: true,
+        partitionKey: [{ name: 'id', type: 'int' }],
+        clustering: [],
+        columns: [{ name: 'name', type: 'text', kind: 'regular' }],
+      });
       // Enough keys that each dc1 node owns some of them when dc1 has two nodes.
       const ids = Array.from({ length: 20 }, (_, i) => i);
       for (const id of ids) await dc1.execute(`INSERT INTO ${keyspace}.items (id, name) VALUES (?, ?)`, [id, `item ${id}`], 'LOCAL_QUORUM');
