@@ -14,7 +14,8 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CassandraConnection, loadSchema } from '@meridian/cassandra';
 import { InfraError, loadDriver, type CassandraNodeEndpoint, type TopologyEndpoints } from '@meridian/infra';
-import { cdcSegments, compressorOf, findBelow, logicalStream, parseSegmentHeader, readCdcIndex, type CdcIndex } from './cdc-files';
+import { readDescriptor, SchemaIndex } from '@meridian/commitlog';
+import { cdcSegments, entryHolding, readCdcIndex, type CdcIndex } from './cdc-files';
 import { KEYSPACE, SENTINEL, TIMESTAMP_BASE_US, replication, renderStatement, scenarios, statementTimestamp, type Effect, type StatementSpec } from './scenarios';
 import { MESSAGING_VERSION, VARIANTS, type Variant } from './variants';
 
@@ -60,7 +61,7 @@ interface SegmentRecord {
   readonly idx: CdcIndex;
   /** The idx when the generator checked coverage, before `down` (drain) closed the segment. */
   readonly idxBeforeDown: CdcIndex | null;
-  /** Position of the sentinel value in the uncompressed stream, when this segment has it. */
+  /** Position of the entry holding the sentinel (the run's last write), when this segment has it. */
   readonly sentinelAt: number | null;
 }
 
@@ -183,11 +184,11 @@ async function runScenarios(variant: Variant, endpoints: TopologyEndpoints, log:
       records.set(scenario.name, done);
       log(`scenario ${scenario.name}: ${done.length} statement(s), ${done.reduce((n, s) => n + s.effects.length, 0)} effect(s) in ${Date.now() - started} ms`);
     }
-    log(`${index} statements run at consistency ALL; waiting for every node's _cdc.idx to cover the last one`);
-    const idx = await waitForCoverage(endpoints.cassandra, log);
     const schema = await loadSchema(connection);
     const corpusTables = schema.tables.filter((t) => t.keyspace === KEYSPACE);
     log(`schema loaded: ${schema.tables.length} tables (${corpusTables.length} in ${KEYSPACE}, ${corpusTables.filter((t) => t.cdc).length} with cdc), ${schema.types.length} user types`);
+    log(`${index} statements run at consistency ALL; waiting for every node's _cdc.idx to cover the last one`);
+    const idx = await waitForCoverage(endpoints.cassandra, new SchemaIndex(schema), log);
     return { records, before: { schema, idx, releaseVersion: node.releaseVersion } };
   } finally {
     await connection.close();
@@ -227,8 +228,7 @@ async function runStatement(connection: CassandraConnection, scenario: string, s
  * so this should hold at once; it is checked, not assumed: each node must have the sentinel
  * (the last write) in a CDC segment below that segment's idx offset.
  */
-async function waitForCoverage(nodes: readonly CassandraNodeEndpoint[], log: (line: string) => void): Promise<Map<string, Map<string, CdcIndex>>> {
-  const needle = Buffer.from(SENTINEL, 'utf8');
+async function waitForCoverage(nodes: readonly CassandraNodeEndpoint[], schema: SchemaIndex, log: (line: string) => void): Promise<Map<string, Map<string, CdcIndex>>> {
   const deadline = Date.now() + COVERAGE_TIMEOUT_MS;
   const result = new Map<string, Map<string, CdcIndex>>();
   for (const node of nodes) {
@@ -239,8 +239,8 @@ async function waitForCoverage(nodes: readonly CassandraNodeEndpoint[], log: (li
       for (const segment of segments) {
         const idx = await readCdcIndex(join(node.cdcRawDir, segment.idx));
         indexes.set(segment.log, idx);
-        const at = await findBelow(node.cdcRawDir, segment, needle, idx.offset);
-        if (at >= 0) found = `${segment.log} at ${at}, idx offset ${idx.offset}`;
+        const at = entryHolding(await readFile(join(node.cdcRawDir, segment.log)), segment.log, schema, idx.offset, SENTINEL);
+        if (at !== undefined) found = `${segment.log} at ${at}, idx offset ${idx.offset}`;
       }
       if (found) {
         log(`${node.name}: covered (${found})`);
@@ -272,7 +272,7 @@ async function writeVariant(
   const staging = join(CORPUS_DIR, `.${variant.name}.tmp`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  const needle = Buffer.from(SENTINEL, 'utf8');
+  const decoding = new SchemaIndex(schema);
   const nodes: { name: string; dc: string; segments: SegmentRecord[] }[] = [];
   for (const node of endpoints.cassandra) {
     const segments: SegmentRecord[] = [];
@@ -280,17 +280,15 @@ async function writeVariant(
     for (const segment of await cdcSegments(node.cdcRawDir)) {
       const idx = await readCdcIndex(join(node.cdcRawDir, segment.idx));
       const file = await readFile(join(node.cdcRawDir, segment.log));
-      const header = parseSegmentHeader(file);
-      const compression = compressorOf(header) ?? null;
+      const header = readDescriptor(file, segment.log);
+      const compression = header.compression ?? null;
       const where = `${node.name}/${segment.log}`;
       if (header.version !== variant.descriptorVersion) throw new Error(`${where}: descriptor version ${header.version}, expected ${variant.descriptorVersion}`);
       if (compression !== variant.compressor) throw new Error(`${where}: compression ${String(compression)}, expected ${String(variant.compressor)}`);
       if (idx.offset > file.length && compression === null) throw new Error(`${where}: idx offset ${idx.offset} is past the end of the ${file.length}-byte file`);
       const copy = compression === null ? file.subarray(0, idx.offset) : file;
-      // The copy must still hold what was checked: everything up to the idx offset.
-      const stream = logicalStream(copy, idx.offset);
-      if (stream.length < idx.offset) throw new Error(`${where}: the copy holds ${stream.length} bytes of the stream, the idx says ${idx.offset}`);
-      const sentinel = stream.indexOf(needle);
+      // The copy must still hold what was checked: everything up to the idx offset decodes.
+      const sentinel = entryHolding(copy, segment.log, decoding, idx.offset, SENTINEL) ?? -1;
       await writeFile(join(staging, node.name, segment.log), copy);
       await writeFile(join(staging, node.name, segment.idx), await readFile(join(node.cdcRawDir, segment.idx)));
       segments.push({

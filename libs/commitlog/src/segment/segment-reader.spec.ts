@@ -86,8 +86,8 @@ describe('segments this decoder does not read', () => {
   const read = (bytes: Uint8Array) => readAll(bytes, { schema, segment: 'CommitLog-7-42.log' });
 
   it('names an unsupported compressor', () => {
-    expect(() => read(header(7, { compressionClass: 'org.apache.cassandra.io.compress.SnappyCompressor', compressionParameters: {} }))).toThrow(
-      new UnsupportedSegmentError('unsupported compression SnappyCompressor (LZ4Compressor and DeflateCompressor are read)', 'CommitLog-7-42.log', 0),
+    expect(() => read(header(7, { compressionClass: 'org.example.BrotliCompressor', compressionParameters: {} }))).toThrow(
+      new UnsupportedSegmentError('unsupported compression BrotliCompressor (LZ4, Snappy, Deflate and Zstd compressors are read)', 'CommitLog-7-42.log', 0),
     );
   });
 

@@ -1,4 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+import { uncompress as snappyUncompress } from 'snappyjs';
 import { decompressLz4Block } from '../compression/lz4-block';
 import { CommitLogError, CorruptEntryError, CorruptSyncMarkerError, UnsupportedSegmentError } from '../errors';
 import { decodeMutation } from '../mutation/mutation-decoder';
@@ -136,6 +138,20 @@ function decompressorFor(descriptor: SegmentDescriptor, segment: string): Decomp
         if (written !== length) throw new RangeError(`LZ4 block decompressed to ${written} bytes, not ${length}`);
         return out;
       };
+    case 'SnappyCompressor':
+      // SnappyCompressor writes a raw Snappy block (Snappy.rawCompress), no framing.
+      return (compressed, length) => {
+        const out = snappyUncompress(compressed, length);
+        if (out.length !== length) throw new RangeError(`Snappy block decompressed to ${out.length} bytes, not ${length}`);
+        return out;
+      };
+    case 'ZstdCompressor':
+      // ZstdCompressor writes one zstd frame (Zstd.compress).
+      return (compressed, length) => {
+        const out = zstdDecompress(compressed, new Uint8Array(length));
+        if (out.length !== length) throw new RangeError(`zstd frame decompressed to ${out.length} bytes, not ${length}`);
+        return out;
+      };
     case 'DeflateCompressor':
       return (compressed, length) => {
         const out = inflateSync(compressed, { maxOutputLength: Math.max(1, length) });
@@ -143,7 +159,7 @@ function decompressorFor(descriptor: SegmentDescriptor, segment: string): Decomp
         return out;
       };
     default:
-      throw new UnsupportedSegmentError(`unsupported compression ${descriptor.compression} (LZ4Compressor and DeflateCompressor are read)`, segment, 0);
+      throw new UnsupportedSegmentError(`unsupported compression ${descriptor.compression} (LZ4, Snappy, Deflate and Zstd compressors are read)`, segment, 0);
   }
 }
 
@@ -152,7 +168,9 @@ function compressedSection(bytes: Uint8Array, at: number, next: number, logical:
   const view = new DataView(bytes.buffer, bytes.byteOffset + at + SYNC_MARKER_SIZE, 4);
   const length = view.getInt32(0);
   if (length < 0) throw new RangeError(`negative section length ${length}`);
-  const data = decompress(bytes.subarray(at + SYNC_MARKER_SIZE + 4, next), length);
+  // The section written as a segment closes may be empty; DeflateCompressor then writes
+  // no bytes at all, which no inflater accepts as a stream.
+  const data = length === 0 ? new Uint8Array(0) : decompress(bytes.subarray(at + SYNC_MARKER_SIZE + 4, next), length);
   const start = logical + SYNC_MARKER_SIZE;
   return { start, end: start + length, data, base: start };
 }
