@@ -2,7 +2,7 @@ import { ByteReader } from '../bytes/byte-reader';
 import { MalformedMutationError } from '../errors';
 import type { DecodingColumn, DecodingTable, SchemaIndex } from '../schema/schema-index';
 import type { CqlType } from '../types/cql-type';
-import { decodeValue, type JsonValue } from '../types/value-codec';
+import { decodeValue, type JsonValue, uuidString } from '../types/value-codec';
 import type { Bound, Cell, ComplexCell, ComplexColumn, Deletion, Liveness, PartitionUpdate, RangeTombstone, Row } from './partition-update';
 
 // EncodingStats' epochs (2015-09-22T00:00:00Z): every timestamp and local deletion time
@@ -98,7 +98,7 @@ class PartitionUpdateDecoder {
   /** The partition update, or the id of its table when the schema does not know it. */
   decode(): PartitionUpdate | string {
     const r = this.reader;
-    const tableId = uuid(r.bytesView(16));
+    const tableId = uuidString(r.bytesView(16));
     const table = this.context.schema.table(tableId);
     if (!table) return tableId;
     this.table = table;
@@ -435,7 +435,3 @@ function addMicros(a: Micros, b: Micros): Micros {
   return sum >= BigInt(Number.MIN_SAFE_INTEGER) && sum <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sum) : sum;
 }
 
-function uuid(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}

@@ -162,7 +162,8 @@ export function javaBigDecimalString(unscaled: bigint, scale: number): string {
   return negative ? `-${body}` : body;
 }
 
-function uuidString(bytes: Uint8Array): string {
+/** Canonical lower-case UUID text of 16 bytes. */
+export function uuidString(bytes: Uint8Array): string {
   const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
