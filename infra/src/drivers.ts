@@ -25,7 +25,12 @@ export async function recordedDriver(workdir: string): Promise<DriverName | unde
   } catch {
     return undefined;
   }
-  const driver = (JSON.parse(text) as { driver?: unknown }).driver;
+  let driver: unknown;
+  try {
+    driver = (JSON.parse(text) as { driver?: unknown } | null)?.driver;
+  } catch {
+    throw new InfraError(`${join(workdir, STATE_FILE)} is not JSON; remove it if nothing runs from ${workdir} any more`);
+  }
   if (driver === 'local' || driver === 'containers') return driver;
   throw new InfraError(`${join(workdir, STATE_FILE)} does not name a known driver (found ${JSON.stringify(driver)})`);
 }
