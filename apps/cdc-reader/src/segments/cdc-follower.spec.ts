@@ -1,0 +1,151 @@
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type PartitionUpdate, type SchemaDescription, SchemaIndex } from '@meridian/commitlog';
+import type { RawMutationEvent } from '@meridian/contracts';
+import { CdcFollower, type EventSink, type OffsetStore } from './cdc-follower';
+
+/** Real segments of the golden corpus, written by Cassandra 5.0 (libs/commitlog/corpus). */
+const CORPUS = join(__dirname, '..', '..', '..', '..', 'libs', 'commitlog', 'corpus', 'v7');
+const manifest = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as {
+  nodes: { name: string; segments: { file: string; idxFile: string; idx: { offset: number }; idxBeforeDown: { offset: number } }[] }[];
+};
+const fullSchema = JSON.parse(readFileSync(join(CORPUS, 'schema.json'), 'utf8')) as SchemaDescription;
+
+class MemoryOffsets implements OffsetStore {
+  readonly committed = new Map<string, number>();
+  load() {
+    return Promise.resolve(new Map(this.committed));
+  }
+  commit(segment: string, position: number) {
+    this.committed.set(segment, position);
+    return Promise.resolve();
+  }
+  forget(segment: string) {
+    this.committed.delete(segment);
+    return Promise.resolve();
+  }
+}
+
+class MemorySink implements EventSink {
+  readonly events: RawMutationEvent<PartitionUpdate>[] = [];
+  failNext = false;
+  send(events: readonly RawMutationEvent<PartitionUpdate>[]) {
+    if (this.failNext) {
+      this.failNext = false;
+      return Promise.reject(new Error('Kafka is unavailable'));
+    }
+    this.events.push(...events);
+    return Promise.resolve();
+  }
+}
+
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A cdc_raw holding one node's corpus segment, its idx saying `idx` (the real final one by default). */
+function cdcRaw(nodeName: string, idx?: string) {
+  const node = manifest.nodes.find((n) => n.name === nodeName)!;
+  const segment = node.segments[0]!;
+  const dir = mkdtempSync(join(tmpdir(), 'cdc-raw-'));
+  copyFileSync(join(CORPUS, node.name, segment.file), join(dir, segment.file));
+  writeFileSync(join(dir, segment.idxFile), idx ?? `${segment.idx.offset}\nCOMPLETED`);
+  return { dir, segment };
+}
+
+function follower(dir: string, node: string, options: { schema?: SchemaDescription; refreshed?: SchemaDescription } = {}) {
+  let schema = new SchemaIndex(options.schema ?? fullSchema);
+  const offsets = new MemoryOffsets();
+  const sink = new MemorySink();
+  let refreshes = 0;
+  const cdc = new CdcFollower({
+    dc: node.startsWith('dc1') ? 'dc1' : 'dc2',
+    node,
+    cdcRawDir: dir,
+    schema: () => schema,
+    refreshSchema: () => {
+      refreshes++;
+      schema = new SchemaIndex(options.refreshed ?? fullSchema);
+      return Promise.resolve();
+    },
+    offsets,
+    sink,
+    log: quiet,
+  });
+  return { cdc, offsets, sink, refreshes: () => refreshes };
+}
+
+const cdcTables = new Set(fullSchema.tables.filter((t) => t.cdc).map((t) => t.id));
+
+describe('CdcFollower', () => {
+  it('sends every partition update of the cdc tables, then deletes the completed segment', async () => {
+    const { dir, segment } = cdcRaw('dc1-n1');
+    const { cdc, sink, offsets } = follower(dir, 'dc1-n1');
+    const summary = await cdc.poll();
+    expect(summary.events).toBeGreaterThan(50);
+    expect(sink.events).toHaveLength(summary.events);
+    expect(sink.events.every((e) => cdcTables.has(e.update.tableId) && e.node === 'dc1-n1' && e.segment === segment.file)).toBe(true);
+    expect(summary.deletedSegments).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(offsets.committed.size).toBe(0);
+  });
+
+  it('reads a live segment only to its durable offset, then the rest once it grows, without repeats', async () => {
+    const { dir, segment } = cdcRaw('dc1-n1', String(manifest.nodes[0]!.segments[0]!.idxBeforeDown.offset));
+    const { cdc, sink, offsets } = follower(dir, 'dc1-n1');
+    const first = await cdc.poll();
+    expect(first.deletedSegments).toBe(0);
+    expect(offsets.committed.get(segment.file)).toBe(segment.idxBeforeDown.offset);
+    expect(sink.events.every((e) => e.position < segment.idxBeforeDown.offset)).toBe(true);
+
+    writeFileSync(join(dir, segment.idxFile), `${segment.idx.offset}\nCOMPLETED`);
+    const second = await cdc.poll();
+    expect(second.deletedSegments).toBe(1);
+    const positions = sink.events.map((e) => `${e.position}:${e.update.tableId}`);
+    expect(new Set(positions).size).toBe(positions.length);
+
+    const { dir: again } = cdcRaw('dc1-n1');
+    const whole = follower(again, 'dc1-n1');
+    await whole.cdc.poll();
+    expect(sink.events.map((e) => e.digest)).toEqual(whole.sink.events.map((e) => e.digest));
+  });
+
+  it('keeps its position when the send fails, and sends the same events again', async () => {
+    const { dir } = cdcRaw('dc1-n1');
+    const { cdc, sink, offsets } = follower(dir, 'dc1-n1');
+    sink.failNext = true;
+    await expect(cdc.poll()).rejects.toThrow('Kafka is unavailable');
+    expect(offsets.committed.size).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(2);
+    const summary = await cdc.poll();
+    expect(summary.events).toBe(sink.events.length);
+    expect(summary.deletedSegments).toBe(1);
+  });
+
+  it('stops at an unknown table until the schema is refreshed, then reads on from that entry', async () => {
+    const { dir } = cdcRaw('dc1-n1');
+    const withoutCorpus = { ...fullSchema, tables: fullSchema.tables.filter((t) => t.keyspace !== 'corpus') };
+    const { cdc, sink, refreshes } = follower(dir, 'dc1-n1', { schema: withoutCorpus, refreshed: fullSchema });
+    const first = await cdc.poll();
+    expect(first.waitingForSchema).toBe(true);
+    expect(refreshes()).toBe(1);
+    expect(first.events).toBe(0);
+    const second = await cdc.poll();
+    expect(second.waitingForSchema).toBe(false);
+    expect(second.deletedSegments).toBe(1);
+
+    const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
+    await reference.cdc.poll();
+    expect(sink.events.map((e) => e.digest)).toEqual(reference.sink.events.map((e) => e.digest));
+  });
+
+  it('gives the same digest to the copies of a mutation logged by each replica', async () => {
+    const dc1 = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
+    const dc2 = follower(cdcRaw('dc2-n1').dir, 'dc2-n1');
+    await dc1.cdc.poll();
+    await dc2.cdc.poll();
+    const digests = (events: RawMutationEvent<PartitionUpdate>[]) => new Set(events.map((e) => e.digest));
+    expect(dc1.sink.events.length).toBeGreaterThan(50);
+    // Keyspace corpus is replicated dc1:1, dc2:1: both nodes logged every mutation.
+    expect(digests(dc2.sink.events)).toEqual(digests(dc1.sink.events));
+  });
+});
