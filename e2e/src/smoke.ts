@@ -137,6 +137,44 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       await plain.close();
     });
 
+    it("streams a cdc table's writes from dc1-n1's commit log to dc1's raw topic", async () => {
+      const keyspace = uniqueName('reader');
+      const dc1 = cassandraAt('dc1-n1');
+      await dc1.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': ${dc1Nodes}, 'dc2': 1}`);
+      await dc1.execute(`CREATE TABLE ${keyspace}.orders (id int PRIMARY KEY, item text, qty int) WITH cdc = true`);
+      const reader = serviceInstances(endpoints, 'dc1', 2000).find((s) => s.service === 'cdc-reader' && s.node === 'dc1-n1');
+      if (!reader) throw new Error('no cdc-reader for dc1-n1');
+      const running = await startService(reader, join(endpoints.workdir, 'services'));
+      try {
+        await waitHealthy(running, 60_000);
+        const ids = Array.from({ length: 30 }, (_, i) => i);
+        for (const id of ids) await dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, qty) VALUES (?, ?, ?)`, [id, `item ${id}`, id * 2], 'LOCAL_QUORUM');
+        await dc1.execute(`DELETE FROM ${keyspace}.orders WHERE id = ?`, [0], 'LOCAL_QUORUM');
+
+        const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
+        if (!broker) throw new Error('no Kafka in dc1');
+        const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'smoke-reader' });
+        connections.push(kafka);
+        const events = await waitFor(
+          `the ${ids.length + 1} writes on meridian.mutations.raw`,
+          async () => {
+            const mine = (await kafka.readToEnd('meridian.mutations.raw'))
+              .map((r) => JSON.parse(r.value?.toString() ?? 'null') as { node: string; update: { keyspace: string; key: { id: number }; rows: unknown[]; partitionDeletion: unknown } })
+              .filter((e) => e.update.keyspace === keyspace);
+            return mine.length >= ids.length + 1 ? mine : undefined;
+          },
+          { timeoutMs: 30_000, intervalMs: 500 },
+        );
+        // Every write arrives, as written, read from dc1-n1's commit log (dc1's RF covers every node).
+        expect(new Set(events.filter((e) => e.update.rows.length > 0).map((e) => e.update.key.id))).toEqual(new Set(ids));
+        expect(events.some((e) => e.update.key.id === 7 && JSON.stringify(e.update.rows).includes('"item 7"'))).toBe(true);
+        expect(events.some((e) => e.update.key.id === 0 && e.update.partitionDeletion !== null)).toBe(true);
+        expect(events.every((e) => e.node === 'dc1-n1')).toBe(true);
+      } finally {
+        await running.stop();
+      }
+    });
+
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {
       const started: RunningService[] = [];
       try {

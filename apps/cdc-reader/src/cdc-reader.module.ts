@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceModule } from '@meridian/service';
 import type { CdcReaderConfig } from './config';
+import { ReaderService } from './reader.service';
 import { cdcRawCheck } from './segments/cdc-raw-check';
 
 @Module({})
@@ -18,6 +19,7 @@ export class CdcReaderModule {
           extraChecks: [cdcRawCheck(config.MERIDIAN_CDC_RAW_DIR)],
         }),
       ],
+      providers: [ReaderService],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { directory, identifier } from '@meridian/config';
+import { directory, identifier, positiveInt, text } from '@meridian/config';
 import { cassandraEnv, kafkaEnv, serviceEnv } from '@meridian/service';
 import { z } from 'zod';
 
@@ -8,6 +8,10 @@ export const config = z.object({
   ...cassandraEnv,
   MERIDIAN_NODE: identifier('name of the Cassandra node this reader runs beside, e.g. dc1-n1'),
   MERIDIAN_CDC_RAW_DIR: directory("the node's cdc_raw directory (read and delete access)"),
+  MERIDIAN_RAW_TOPIC: text('topic the raw mutation events go to').default('meridian.mutations.raw'),
+  MERIDIAN_RAW_PARTITIONS: positiveInt('partitions of the raw topic when the reader creates it', 6),
+  MERIDIAN_READER_OFFSETS_TOPIC: text("compacted topic of the readers' progress").default('meridian.reader.offsets'),
+  MERIDIAN_POLL_MS: positiveInt('how often cdc_raw and the _cdc.idx files are read, in milliseconds', 50),
 });
 
 export type CdcReaderConfig = z.output<typeof config>;

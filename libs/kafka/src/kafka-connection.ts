@@ -200,6 +200,54 @@ export class KafkaConnection {
     return records;
   }
 
+  /**
+   * Reads a topic from the beginning to its current end (the high watermarks when
+   * called): how a compacted state topic is loaded at start. Committed records only.
+   */
+  async readToEnd(topic: string, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+    let ends: Map<number, bigint>;
+    try {
+      const offsets = await (await this.connectedAdmin()).fetchTopicOffsets(topic);
+      ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    }
+    if (ends.size === 0) return [];
+    const consumer = this.client.consumer({ groupId: `${this.settings.clientId}-load-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
+    const records: ConsumedRecord[] = [];
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`${topic} was not read to its end within ${timeoutMs} ms`));
+        }, timeoutMs);
+        consumer
+          .run({
+            eachMessage: ({ partition, message }) => {
+              records.push({ topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp });
+              const end = ends.get(partition);
+              if (end !== undefined && BigInt(message.offset) + 1n >= end) ends.delete(partition);
+              if (ends.size === 0) {
+                clearTimeout(timer);
+                resolve();
+              }
+              return Promise.resolve();
+            },
+          })
+          .catch((error: unknown) => {
+            clearTimeout(timer);
+            reject(error instanceof Error ? error : new Error(String(error)));
+          });
+      });
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    } finally {
+      await consumer.disconnect();
+    }
+    return records;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.opened].map((client) => client.disconnect()));
     this.opened.clear();
