@@ -94,7 +94,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (event.kind === 'unknown-table') {
       problems++;
-      process.stderr.write(`skipped: unknown table id ${event.tableId} (${segment} at ${event.position}); is the schema current?\n`);
+      const what = event.column === undefined ? `table id ${event.tableId}` : `column "${event.column}" of table ${event.tableId}`;
+      process.stderr.write(`skipped: unknown ${what} (${segment} at ${event.position}); is the schema current?\n`);
       continue;
     }
     if (to !== undefined && event.position >= to) continue;

@@ -138,6 +138,21 @@ describe('CdcFollower', () => {
     expect(sink.events.map((e) => e.digest)).toEqual(reference.sink.events.map((e) => e.digest));
   });
 
+  it('treats a column added after the schema was loaded like an unknown table: refresh, then read on without loss', async () => {
+    const { dir } = cdcRaw('dc1-n1');
+    const table = fullSchema.tables.find((t) => t.keyspace === 'corpus' && t.cdc && t.columns.length > 1)!;
+    const dropped = table.columns[0]!;
+    const behind = { ...fullSchema, tables: fullSchema.tables.map((t) => (t === table ? { ...t, columns: t.columns.filter((c) => c !== dropped) } : t)) };
+    const { cdc, sink, refreshes } = follower(dir, 'dc1-n1', { schema: behind, refreshed: fullSchema });
+    let polls = 0;
+    for (let summary = await cdc.poll(); summary.deletedSegments === 0; summary = await cdc.poll()) polls++;
+    expect(polls).toBeGreaterThanOrEqual(1);
+    expect(refreshes()).toBeGreaterThanOrEqual(1);
+    const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
+    await reference.cdc.poll();
+    expect(sink.events.map((e) => e.digest)).toEqual(reference.sink.events.map((e) => e.digest));
+  });
+
   it('gives the same digest to the copies of a mutation logged by each replica', async () => {
     const dc1 = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
     const dc2 = follower(cdcRaw('dc2-n1').dir, 'dc2-n1');

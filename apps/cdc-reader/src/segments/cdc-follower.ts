@@ -82,7 +82,8 @@ export class CdcFollower {
         if (event.kind === 'unknown-table') {
           stoppedAt = event.position;
           readUpTo = event.position;
-          log.warn(`unknown table ${event.tableId} in ${segment.log} at ${event.position}: refreshing the schema before reading on`);
+          const what = event.column === undefined ? `table ${event.tableId}` : `column "${event.column}" of table ${event.tableId}`;
+          log.warn(`unknown ${what} in ${segment.log} at ${event.position}: refreshing the schema before reading on`);
           break;
         }
         if (event.kind === 'problem') {

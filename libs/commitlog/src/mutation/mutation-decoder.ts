@@ -52,8 +52,20 @@ export interface MutationContext {
 
 export type DecodedMutation =
   | { readonly kind: 'updates'; readonly updates: PartitionUpdate[] }
-  /** An unknown table makes the rest of the entry unreadable: nothing says how long its bytes are. */
-  | { readonly kind: 'unknown-table'; readonly tableId: string };
+  /**
+   * The schema is behind the log: a table it does not know, or (with `column`) a column
+   * added after it was loaded. Either makes the rest of the entry unreadable (nothing says
+   * how long those bytes are); refresh the schema and decode the entry again.
+   */
+  | { readonly kind: 'unknown-table'; readonly tableId: string; readonly column?: string };
+
+/** Thrown inside the decoder for a column the schema lacks; turned into a result, never escapes. */
+class UnknownColumn {
+  constructor(
+    readonly tableId: string,
+    readonly column: string,
+  ) {}
+}
 
 /**
  * Decodes one commit log entry's mutation (Mutation.serializer): its partition updates,
@@ -73,6 +85,7 @@ export function decodeMutation(bytes: Uint8Array, context: MutationContext): Dec
     }
     return { kind: 'updates', updates };
   } catch (error) {
+    if (error instanceof UnknownColumn) return { kind: 'unknown-table', tableId: error.tableId, column: error.column };
     const reason = error instanceof Error ? error.message : String(error);
     throw new MalformedMutationError(`cannot decode the mutation at byte ${reader.offset} of ${bytes.length}: ${reason}`, context.segment, context.position);
   }
@@ -174,7 +187,8 @@ class PartitionUpdateDecoder {
     for (let i = 0; i < count; i++) {
       const name = utf8.decode(r.vIntLengthBytes());
       const column = this.table.columns.get(name);
-      if (!column) throw new Error(`unknown column "${name}" in ${this.table.schema.keyspace}.${this.table.schema.table}`);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a control-flow signal caught in decodeMutation, not an error
+      if (!column) throw new UnknownColumn(this.table.schema.id, name);
       out.push(column);
     }
     return out;

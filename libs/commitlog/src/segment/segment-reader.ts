@@ -29,8 +29,8 @@ export interface SegmentReadOptions {
 
 export type SegmentEvent =
   | { readonly kind: 'mutation'; readonly position: number; readonly end: number; readonly updates: PartitionUpdate[] }
-  /** An entry of a table the schema does not know: skipped; refresh the schema and read it again. */
-  | { readonly kind: 'unknown-table'; readonly position: number; readonly end: number; readonly tableId: string }
+  /** An entry of a table (or, with `column`, a column) the schema does not know: refresh the schema and read it again. */
+  | { readonly kind: 'unknown-table'; readonly position: number; readonly end: number; readonly tableId: string; readonly column?: string }
   /** Something skipped: an entry with a bad CRC, an unknown table, an unparseable mutation, a corrupt marker. */
   | { readonly kind: 'problem'; readonly error: CommitLogError };
 
@@ -204,7 +204,9 @@ function* sectionEntries(section: Section, descriptor: SegmentDescriptor, option
     } else if (options.from === undefined || position >= options.from) {
       try {
         const decoded = decodeMutation(body, { schema: options.schema, segment: options.segment, position, messagingVersion: descriptor.messagingVersion });
-        yield decoded.kind === 'updates' ? { kind: 'mutation', position, end, updates: decoded.updates } : { kind: 'unknown-table', position, end, tableId: decoded.tableId };
+        yield decoded.kind === 'updates'
+          ? { kind: 'mutation', position, end, updates: decoded.updates }
+          : { kind: 'unknown-table', position, end, tableId: decoded.tableId, ...(decoded.column === undefined ? {} : { column: decoded.column }) };
       } catch (error) {
         if (!(error instanceof CommitLogError)) throw error;
         yield problem(error);
