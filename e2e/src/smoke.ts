@@ -150,23 +150,27 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
         const ids = Array.from({ length: 30 }, (_, i) => i);
         for (const id of ids) await dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, qty) VALUES (?, ?, ?)`, [id, `item ${id}`, id * 2], 'LOCAL_QUORUM');
         await dc1.execute(`DELETE FROM ${keyspace}.orders WHERE id = ?`, [0], 'LOCAL_QUORUM');
+        // A column added mid-stream: the reader refreshes its schema and decodes it, no stall.
+        await dc1.execute(`ALTER TABLE ${keyspace}.orders ADD note text`);
+        await dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, note) VALUES (?, ?, ?)`, [100, 'late', 'added later'], 'LOCAL_QUORUM');
 
         const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
         if (!broker) throw new Error('no Kafka in dc1');
         const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'smoke-reader' });
         connections.push(kafka);
         const events = await waitFor(
-          `the ${ids.length + 1} writes on meridian.mutations.raw`,
+          `the ${ids.length + 2} writes on meridian.mutations.raw`,
           async () => {
             const mine = (await kafka.readToEnd('meridian.mutations.raw'))
               .map((r) => JSON.parse(r.value?.toString() ?? 'null') as { node: string; update: { keyspace: string; key: { id: number }; rows: unknown[]; partitionDeletion: unknown } })
               .filter((e) => e.update.keyspace === keyspace);
-            return mine.length >= ids.length + 1 ? mine : undefined;
+            return mine.length >= ids.length + 2 ? mine : undefined;
           },
           { timeoutMs: 30_000, intervalMs: 500 },
         );
         // Every write arrives, as written, read from dc1-n1's commit log (dc1's RF covers every node).
-        expect(new Set(events.filter((e) => e.update.rows.length > 0).map((e) => e.update.key.id))).toEqual(new Set(ids));
+        expect(new Set(events.filter((e) => e.update.rows.length > 0).map((e) => e.update.key.id))).toEqual(new Set([...ids, 100]));
+        expect(events.some((e) => e.update.key.id === 100 && JSON.stringify(e.update.rows).includes('"added later"'))).toBe(true);
         expect(events.some((e) => e.update.key.id === 7 && JSON.stringify(e.update.rows).includes('"item 7"'))).toBe(true);
         expect(events.some((e) => e.update.key.id === 0 && e.update.partitionDeletion !== null)).toBe(true);
         expect(events.every((e) => e.node === 'dc1-n1')).toBe(true);
