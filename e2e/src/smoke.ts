@@ -152,6 +152,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
         await dc1.execute(`DELETE FROM ${keyspace}.orders WHERE id = ?`, [0], 'LOCAL_QUORUM');
         // A column added mid-stream: the reader refreshes its schema and decodes it, no stall.
         await dc1.execute(`ALTER TABLE ${keyspace}.orders ADD note text`);
+        await dc1.execute(`ALTER TABLE ${keyspace}.orders ADD blob blob`);
         await dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, note) VALUES (?, ?, ?)`, [100, 'late', 'added later'], 'LOCAL_QUORUM');
 
         const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
@@ -174,6 +175,23 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
         expect(events.some((e) => e.update.key.id === 7 && JSON.stringify(e.update.rows).includes('"item 7"'))).toBe(true);
         expect(events.some((e) => e.update.key.id === 0 && e.update.partitionDeletion !== null)).toBe(true);
         expect(events.every((e) => e.node === 'dc1-n1')).toBe(true);
+
+        // Filling the active segment completes it: once read to its end, the reader deletes it.
+        const node = endpoints.cassandra.find((n) => n.name === 'dc1-n1');
+        if (!node) throw new Error('no dc1-n1');
+        const before = (await readdir(node.cdcRawDir)).filter((name) => name.endsWith('.log'));
+        const blob = Buffer.alloc(16 * 1024, 7);
+        for (let batch = 0; batch < 50; batch++) {
+          await Promise.all(Array.from({ length: 50 }, (_, i) => dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, blob) VALUES (?, ?, ?)`, [1000 + batch * 50 + i, 'filler', blob], 'LOCAL_ONE')));
+        }
+        await waitFor(
+          `the reader to delete a completed segment of ${before.join(', ')}`,
+          async () => {
+            const now = await readdir(node.cdcRawDir);
+            return before.some((name) => !now.includes(name)) ? true : undefined;
+          },
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
       } finally {
         await running.stop();
       }

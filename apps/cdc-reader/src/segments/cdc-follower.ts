@@ -47,6 +47,8 @@ export interface PollSummary {
  */
 export class CdcFollower {
   private positions: Map<string, number> | undefined;
+  /** The idx offset each live segment was last read to: an unchanged idx means nothing new to read. */
+  private readonly lastDurable = new Map<string, number>();
 
   constructor(private readonly options: FollowerOptions) {}
 
@@ -61,6 +63,7 @@ export class CdcFollower {
       const index = await readCdcIndex(cdcPath(cdcRawDir, segment.idx));
       if (!index) return { events, deletedSegments, problems, waitingForSchema: false };
       const from = positions.get(segment.log);
+      if (!index.completed && this.lastDurable.get(segment.log) === index.durableOffset) continue;
       const bytes = await readFile(cdcPath(cdcRawDir, segment.log));
       const batch: RawMutationEvent<PartitionUpdate>[] = [];
       let stoppedAt: number | undefined;
@@ -101,6 +104,7 @@ export class CdcFollower {
         await offsets.commit(segment.log, readUpTo);
         positions.set(segment.log, readUpTo);
       }
+      if (stoppedAt === undefined && !index.completed) this.lastDurable.set(segment.log, index.durableOffset);
       if (stoppedAt !== undefined) {
         await this.options.refreshSchema();
         return { events, deletedSegments, problems, waitingForSchema: true };
@@ -110,6 +114,7 @@ export class CdcFollower {
         await rm(cdcPath(cdcRawDir, segment.idx), { force: true });
         await offsets.forget(segment.log);
         positions.delete(segment.log);
+        this.lastDurable.delete(segment.log);
         deletedSegments++;
         log.log(`${segment.log} read to its end and deleted`);
       }

@@ -82,6 +82,14 @@ export function* readSegment(bytes: Uint8Array, options: SegmentReadOptions): Ge
       yield { kind: 'problem', error: new CorruptSyncMarkerError(marker.reason, options.segment, logical) };
       break;
     }
+    // A section wholly before the resume point was read before: skip it unread.
+    const logicalEnd = decompress ? logical + SYNC_MARKER_SIZE + sectionLength(bytes, physical) : marker.next;
+    if (options.from !== undefined && logicalEnd <= options.from && logicalEnd <= limit) {
+      physical = marker.next;
+      logical = logicalEnd;
+      readUpTo = logicalEnd;
+      continue;
+    }
     let section: Section;
     try {
       section = decompress
@@ -161,6 +169,12 @@ function decompressorFor(descriptor: SegmentDescriptor, segment: string): Decomp
     default:
       throw new UnsupportedSegmentError(`unsupported compression ${descriptor.compression} (LZ4, Snappy, Deflate and Zstd compressors are read)`, segment, 0);
   }
+}
+
+/** The uncompressed length a compressed section declares, right after its sync marker. */
+function sectionLength(bytes: Uint8Array, at: number): number {
+  if (at + SYNC_MARKER_SIZE + 4 > bytes.length) return 0;
+  return Math.max(0, new DataView(bytes.buffer, bytes.byteOffset + at + SYNC_MARKER_SIZE, 4).getInt32(0));
 }
 
 /** A compressed section: after the marker, the uncompressed length, then the compressor's output up to the next marker. */
