@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { renderCassandraYaml } from '../config/cassandra-yaml';
 import { CASSANDRA_CLUSTER_NAME, CASSANDRA_RACK, cassandraDirs, cassandraNodes, type CassandraNodeLayout, workdirLayout } from '../layout';
-import { probeCql, probeKafka } from '../local/probes';
+import { probeCql, probeKafka } from '../probes';
 import { peersWithTokens } from '../ring';
 import type {
   CassandraNodeEndpoint,

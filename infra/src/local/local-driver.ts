@@ -55,7 +55,7 @@ import {
 } from './jvm-process';
 import { CASSANDRA_MAIN_CLASS, KAFKA_MAIN_CLASS, KAFKA_STORAGE_TOOL_CLASS, cassandraJvmArgs, kafkaJvmArgs, kafkaToolJvmArgs } from './jvm-options';
 import { peersWithTokens } from '../ring';
-import { checkPortFree, probeCql, probeKafka, type Endpoint } from './probes';
+import { checkPortFree, probeCql, probeKafka, type Endpoint } from '../probes';
 import { LogFollower } from './log-follower';
 
 export interface LocalDriverOptions {

@@ -15,9 +15,6 @@ export function text(description: string) {
   return z.string({ error: required('text') }).describe(description);
 }
 
-export function optionalText(description: string) {
-  return z.string().optional().describe(description);
-}
 
 /** A name such as a data centre or node name: letters, digits, `-`, `_`, `.`. */
 export function identifier(description: string) {

@@ -135,13 +135,6 @@ export class KafkaConnection {
     }
   }
 
-  async listTopics(): Promise<string[]> {
-    try {
-      return await (await this.connectedAdmin()).listTopics();
-    } catch (error) {
-      throw describeFailure(this.settings.brokers, error);
-    }
-  }
 
   /** An idempotent producer; with `transactionalId`, also transactional (see TransactionalProducer). */
   async producer(options: { transactionalId?: string } = {}): Promise<RecordProducer> {
@@ -165,38 +158,11 @@ export class KafkaConnection {
    * passed, with the given isolation. Uses a throwaway consumer group.
    */
   async readTopic(topic: string, options: { count: number; timeoutMs: number; isolation: Isolation; groupId: string }): Promise<ConsumedRecord[]> {
-    const consumer: Consumer = this.client.consumer({
-      groupId: options.groupId,
-      readUncommitted: options.isolation === 'read_uncommitted',
-      maxWaitTimeInMs: 200,
-    });
     const records: ConsumedRecord[] = [];
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, options.timeoutMs);
-        consumer
-          .run({
-            eachMessage: ({ topic: from, partition, message }) => {
-              records.push({ topic: from, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp });
-              if (records.length >= options.count) {
-                clearTimeout(timer);
-                resolve();
-              }
-              return Promise.resolve();
-            },
-          })
-          .catch((error: unknown) => {
-            clearTimeout(timer);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          });
-      });
-    } catch (error) {
-      throw describeFailure(this.settings.brokers, error);
-    } finally {
-      await consumer.disconnect();
-    }
+    await this.consumeFromStart(topic, { groupId: options.groupId, isolation: options.isolation, timeoutMs: options.timeoutMs, onTimeout: 'resolve' }, (record) => {
+      records.push(record);
+      return records.length >= options.count;
+    });
     return records;
   }
 
@@ -212,23 +178,45 @@ export class KafkaConnection {
     } catch (error) {
       throw describeFailure(this.settings.brokers, error);
     }
-    if (ends.size === 0) return [];
-    const consumer = this.client.consumer({ groupId: `${this.settings.clientId}-load-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
     const records: ConsumedRecord[] = [];
+    if (ends.size === 0) return records;
+    const groupId = `${this.settings.clientId}-load-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    await this.consumeFromStart(topic, { groupId, isolation: 'read_committed', timeoutMs, onTimeout: 'reject' }, (record) => {
+      records.push(record);
+      const end = ends.get(record.partition);
+      if (end !== undefined && BigInt(record.offset) + 1n >= end) ends.delete(record.partition);
+      return ends.size === 0;
+    });
+    return records;
+  }
+
+  /**
+   * Consumes `topic` from the beginning with a throwaway group until `onRecord` says it
+   * has enough, or the timeout passes (which resolves or rejects, as the caller wants).
+   */
+  private async consumeFromStart(
+    topic: string,
+    options: { groupId: string; isolation: Isolation; timeoutMs: number; onTimeout: 'resolve' | 'reject' },
+    onRecord: (record: ConsumedRecord) => boolean,
+  ): Promise<void> {
+    const consumer: Consumer = this.client.consumer({
+      groupId: options.groupId,
+      readUncommitted: options.isolation === 'read_uncommitted',
+      maxWaitTimeInMs: 100,
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`${topic} was not read to its end within ${timeoutMs} ms`));
-        }, timeoutMs);
+          if (options.onTimeout === 'resolve') resolve();
+          else reject(new Error(`${topic} was not read to its end within ${options.timeoutMs} ms`));
+        }, options.timeoutMs);
         consumer
           .run({
-            eachMessage: ({ partition, message }) => {
-              records.push({ topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp });
-              const end = ends.get(partition);
-              if (end !== undefined && BigInt(message.offset) + 1n >= end) ends.delete(partition);
-              if (ends.size === 0) {
+            eachMessage: ({ topic: from, partition, message }) => {
+              const done = onRecord({ topic: from, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp });
+              if (done) {
                 clearTimeout(timer);
                 resolve();
               }
@@ -245,7 +233,6 @@ export class KafkaConnection {
     } finally {
       await consumer.disconnect();
     }
-    return records;
   }
 
   async close(): Promise<void> {

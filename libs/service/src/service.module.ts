@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { CassandraConnection } from '@meridian/cassandra';
 import type { HostPort } from '@meridian/config';
 import { KafkaConnection } from '@meridian/kafka';
@@ -81,5 +81,3 @@ export class ServiceModule {
   }
 }
 
-/** Injects the validated configuration of the running service. */
-export const InjectConfig = (): ParameterDecorator => Inject(SERVICE_CONFIG);
