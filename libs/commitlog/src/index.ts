@@ -9,10 +9,11 @@ export {
 } from './errors';
 export type { Bound, Cell, ComplexCell, ComplexColumn, Deletion, Liveness, PartitionUpdate, RangeTombstone, Row } from './mutation/partition-update';
 export { decodeMutation, type DecodedMutation } from './mutation/mutation-decoder';
+export { writetimeMicros } from './mutation/writetime';
 export { SchemaIndex } from './schema/schema-index';
 export * from './schema/table-schema';
-export { readDescriptor, type SegmentDescriptor } from './segment/descriptor';
+export { MAX_HEADER_LENGTH, readDescriptor, type SegmentDescriptor } from './segment/descriptor';
 export { cdcIndexName, parseCdcIndex, type CdcIndex } from './segment/idx-file';
-export { readSegment, type SegmentEvent, type SegmentReadOptions, type SegmentReadResult } from './segment/segment-reader';
+export { readSegment, type SectionBoundary, type SegmentEvent, type SegmentReadOptions, type SegmentReadResult } from './segment/segment-reader';
 export { CqlTypeError, parseCqlType, type CqlType } from './types/cql-type';
 export type { JsonValue } from './types/value-codec';

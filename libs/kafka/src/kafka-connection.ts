@@ -31,6 +31,8 @@ export interface TopicSpec {
   readonly partitions: number;
   /** Log compaction (`cleanup.policy=compact`) for state and configuration topics. */
   readonly compacted?: boolean;
+  /** The topic's `max.message.bytes`, when its records can outgrow the broker's default (1 MiB). */
+  readonly maxMessageBytes?: number;
 }
 
 export interface OutgoingRecord {
@@ -127,7 +129,10 @@ export class KafkaConnection {
           topic: spec.topic,
           numPartitions: spec.partitions,
           replicationFactor: -1,
-          configEntries: spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          configEntries: [
+            ...(spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+            ...(spec.maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }]),
+          ],
         })),
       });
     } catch (error) {

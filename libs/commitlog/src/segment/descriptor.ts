@@ -5,6 +5,9 @@ import { CorruptHeaderError, UnsupportedSegmentError } from '../errors';
 export const DESCRIPTOR_VERSION_40 = 7;
 export const DESCRIPTOR_VERSION_50 = 8;
 
+/** The longest header there can be (version, id, a parameters string of at most 65535 bytes, CRC): reading this much of a segment always gets its descriptor. */
+export const MAX_HEADER_LENGTH = 4 + 8 + 2 + 0xffff + 4;
+
 export interface SegmentDescriptor {
   /** 7 (Cassandra 4.x format, 5.0's default) or 8 (5.0 with storage_compatibility_mode NONE). */
   readonly version: number;

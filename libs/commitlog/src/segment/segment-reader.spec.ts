@@ -58,6 +58,30 @@ describe.each(['v7', 'v7-lz4'])('reading a live segment (%s)', (variant) => {
   });
 });
 
+describe.each(['v7', 'v8', 'v7-lz4', 'v8-deflate', 'v8-snappy', 'v8-zstd'])('reading a segment in increments (%s)', (variant) => {
+  const { schema, segment, bytes } = load(variant);
+
+  it('resumes at the boundary it returned, from only the bytes after it, and yields what a whole read yields', () => {
+    const whole = readAll(bytes, { schema, segment: segment.file });
+    const durable = segment.idxBeforeDown.offset;
+    expect(durable).toBeLessThan(whole.result.readUpTo);
+    const first = readAll(bytes, { schema, segment: segment.file, durableOffset: durable });
+    const { descriptor, next } = first.result;
+    expect(next.logical).toBe(first.result.readUpTo);
+    // What the file held when the idx said `durable`: for a compressed segment, what had been written by then.
+    const tail = bytes.subarray(next.physical);
+    // Cut short inside the next section: the reader of a live segment waits for the rest.
+    const cut = readAll(tail.subarray(0, 20), { schema, segment: segment.file, durableOffset: whole.result.readUpTo, resume: { descriptor, at: next } });
+    expect(cut.events).toEqual([]);
+    expect(cut.result.next).toEqual(next);
+
+    const rest = readAll(tail, { schema, segment: segment.file, resume: { descriptor, at: next } });
+    expect([...positions(first.events), ...positions(rest.events)]).toEqual(positions(whole.events));
+    expect(rest.result.next).toEqual(whole.result.next);
+    expect(rest.result.reachedEnd).toBe(true);
+  });
+});
+
 describe('parseCdcIndex', () => {
   it('reads the offset, COMPLETED, and nothing from an idx caught mid-rewrite', () => {
     expect(parseCdcIndex('144170')).toEqual({ durableOffset: 144170, completed: false });

@@ -25,6 +25,18 @@ export interface SegmentReadOptions {
    * COMPLETED segment, or one read offline, to read all it holds.
    */
   readonly durableOffset?: number;
+  /**
+   * Continue an earlier read of this segment at the boundary it returned as `next`:
+   * `bytes` then holds the file from `resume.at.physical` on, not from its start, so a
+   * live segment is read in the increments its idx announces instead of whole each time.
+   */
+  readonly resume?: { readonly descriptor: SegmentDescriptor; readonly at: SectionBoundary };
+}
+
+/** A sync marker's place: in the file, and in the logical positions entries and `_cdc.idx` use (they differ when compressed). */
+export interface SectionBoundary {
+  readonly physical: number;
+  readonly logical: number;
 }
 
 export type SegmentEvent =
@@ -38,6 +50,8 @@ export interface SegmentReadResult {
   readonly descriptor: SegmentDescriptor;
   /** Where the next read should start: the end of the last sync section read (a logical offset). */
   readonly readUpTo: number;
+  /** The same place as `readUpTo`, with its offset in the file: pass it as `resume.at` to read on. */
+  readonly next: SectionBoundary;
   /** True when the reader met the end of the segment's data (an end marker), not just the durable offset. */
   readonly reachedEnd: boolean;
 }
@@ -60,41 +74,48 @@ interface Section {
  * segment. Positions are logical offsets, the ones `_cdc.idx` uses.
  */
 export function* readSegment(bytes: Uint8Array, options: SegmentReadOptions): Generator<SegmentEvent, SegmentReadResult> {
-  const descriptor = readDescriptor(bytes, options.segment);
+  const descriptor = options.resume?.descriptor ?? readDescriptor(bytes, options.segment);
   const decompress = decompressorFor(descriptor, options.segment);
   const limit = options.durableOffset ?? Number.POSITIVE_INFINITY;
-  let physical = descriptor.headerLength;
-  let logical = descriptor.headerLength;
-  let readUpTo = descriptor.headerLength;
+  const start = options.resume?.at ?? { physical: descriptor.headerLength, logical: descriptor.headerLength };
+  // File offset of bytes[0]: 0 for a whole file, the resume boundary for an increment.
+  const offset = options.resume ? start.physical : 0;
+  const file = { bytes, offset, end: offset + bytes.length };
+  let physical = start.physical;
+  let logical = start.logical;
+  let readUpTo = start;
   let reachedEnd = false;
 
   for (;;) {
-    if (physical > bytes.length - SYNC_MARKER_SIZE) {
+    if (physical > file.end - SYNC_MARKER_SIZE) {
       reachedEnd = options.durableOffset === undefined;
       break;
     }
-    const marker = syncMarker(bytes, physical, descriptor);
+    const marker = syncMarker(file, physical, descriptor);
     if (marker.kind === 'end') {
       reachedEnd = true;
       break;
     }
-    if (marker.kind === 'corrupt') {
-      yield { kind: 'problem', error: new CorruptSyncMarkerError(marker.reason, options.segment, logical) };
+    // A live segment's last section may be on its way to the file: read it next time.
+    if (marker.kind === 'beyond' && options.durableOffset !== undefined) break;
+    if (marker.kind !== 'section') {
+      const reason = marker.kind === 'beyond' ? `sync marker points past the end of the file (next ${marker.next}, file ${file.end} bytes)` : marker.reason;
+      yield { kind: 'problem', error: new CorruptSyncMarkerError(reason, options.segment, logical) };
       break;
     }
     // A section wholly before the resume point was read before: skip it unread.
-    const logicalEnd = decompress ? logical + SYNC_MARKER_SIZE + sectionLength(bytes, physical) : marker.next;
+    const logicalEnd = decompress ? logical + SYNC_MARKER_SIZE + sectionLength(file, physical) : marker.next;
     if (options.from !== undefined && logicalEnd <= options.from && logicalEnd <= limit) {
       physical = marker.next;
       logical = logicalEnd;
-      readUpTo = logicalEnd;
+      readUpTo = { physical, logical };
       continue;
     }
     let section: Section;
     try {
       section = decompress
-        ? compressedSection(bytes, physical, marker.next, logical, decompress)
-        : { start: physical + SYNC_MARKER_SIZE, end: marker.next, data: bytes, base: 0 };
+        ? compressedSection(file, physical, marker.next, logical, decompress)
+        : { start: physical + SYNC_MARKER_SIZE, end: marker.next, data: bytes, base: offset };
     } catch (error) {
       yield { kind: 'problem', error: new CorruptSyncMarkerError(`cannot decompress the section: ${String(error)}`, options.segment, logical) };
       break;
@@ -104,16 +125,24 @@ export function* readSegment(bytes: Uint8Array, options: SegmentReadOptions): Ge
     yield* sectionEntries(section, descriptor, options);
     physical = marker.next;
     logical = section.end;
-    readUpTo = section.end;
+    readUpTo = { physical, logical };
   }
-  return { descriptor, readUpTo, reachedEnd };
+  return { descriptor, readUpTo: readUpTo.logical, next: readUpTo, reachedEnd };
 }
 
-type Marker = { kind: 'section'; next: number } | { kind: 'end' } | { kind: 'corrupt'; reason: string };
+/** The bytes at hand: the whole file, or the part of it from `offset` on. */
+interface FileWindow {
+  readonly bytes: Uint8Array;
+  readonly offset: number;
+  /** File offset just past `bytes`. */
+  readonly end: number;
+}
+
+type Marker = { kind: 'section'; next: number } | { kind: 'end' } | { kind: 'beyond'; next: number } | { kind: 'corrupt'; reason: string };
 
 /** CommitLogSegmentReader.readSyncMarker: next-marker offset and a CRC over (id, offset). */
-function syncMarker(bytes: Uint8Array, at: number, descriptor: SegmentDescriptor): Marker {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + at, SYNC_MARKER_SIZE);
+function syncMarker(file: FileWindow, at: number, descriptor: SegmentDescriptor): Marker {
+  const view = new DataView(file.bytes.buffer, file.bytes.byteOffset + at - file.offset, SYNC_MARKER_SIZE);
   const next = view.getInt32(0);
   const claimed = view.getUint32(4);
   let crc = crc32Int(0, Number(descriptor.id & 0xffffffffn) | 0);
@@ -124,7 +153,7 @@ function syncMarker(bytes: Uint8Array, at: number, descriptor: SegmentDescriptor
     return { kind: 'corrupt', reason: `sync marker CRC mismatch (next ${next})` };
   }
   if (next < at + SYNC_MARKER_SIZE) return { kind: 'corrupt', reason: `sync marker points backwards (next ${next})` };
-  if (next > bytes.length) return { kind: 'corrupt', reason: `sync marker points past the end of the file (next ${next}, file ${bytes.length} bytes)` };
+  if (next > file.end) return { kind: 'beyond', next };
   return { kind: 'section', next };
 }
 
@@ -172,19 +201,20 @@ function decompressorFor(descriptor: SegmentDescriptor, segment: string): Decomp
 }
 
 /** The uncompressed length a compressed section declares, right after its sync marker. */
-function sectionLength(bytes: Uint8Array, at: number): number {
-  if (at + SYNC_MARKER_SIZE + 4 > bytes.length) return 0;
-  return Math.max(0, new DataView(bytes.buffer, bytes.byteOffset + at + SYNC_MARKER_SIZE, 4).getInt32(0));
+function sectionLength(file: FileWindow, at: number): number {
+  if (at + SYNC_MARKER_SIZE + 4 > file.end) return 0;
+  return Math.max(0, new DataView(file.bytes.buffer, file.bytes.byteOffset + at - file.offset + SYNC_MARKER_SIZE, 4).getInt32(0));
 }
 
 /** A compressed section: after the marker, the uncompressed length, then the compressor's output up to the next marker. */
-function compressedSection(bytes: Uint8Array, at: number, next: number, logical: number, decompress: Decompress): Section {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + at + SYNC_MARKER_SIZE, 4);
+function compressedSection(file: FileWindow, at: number, next: number, logical: number, decompress: Decompress): Section {
+  const local = at - file.offset;
+  const view = new DataView(file.bytes.buffer, file.bytes.byteOffset + local + SYNC_MARKER_SIZE, 4);
   const length = view.getInt32(0);
   if (length < 0) throw new RangeError(`negative section length ${length}`);
   // The section written as a segment closes may be empty; DeflateCompressor then writes
   // no bytes at all, which no inflater accepts as a stream.
-  const data = length === 0 ? new Uint8Array(0) : decompress(bytes.subarray(at + SYNC_MARKER_SIZE + 4, next), length);
+  const data = length === 0 ? new Uint8Array(0) : decompress(file.bytes.subarray(local + SYNC_MARKER_SIZE + 4, next - file.offset), length);
   const start = logical + SYNC_MARKER_SIZE;
   return { start, end: start + length, data, base: start };
 }
