@@ -12,6 +12,8 @@ export class CdcReaderModule {
       imports: [
         ServiceModule.forRoot({
           name: `cdc-reader-${config.MERIDIAN_NODE}`,
+          component: 'cdc-reader',
+          instance: config.MERIDIAN_NODE,
           dc: config.MERIDIAN_DC,
           config,
           kafkaBrokers: config.MERIDIAN_KAFKA_BROKERS,

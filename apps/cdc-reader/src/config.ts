@@ -8,10 +8,12 @@ export const config = z.object({
   ...cassandraEnv,
   MERIDIAN_NODE: identifier('name of the Cassandra node this reader runs beside, e.g. dc1-n1'),
   MERIDIAN_CDC_RAW_DIR: directory("the node's cdc_raw directory (read and delete access)"),
+  MERIDIAN_QUARANTINE_DIR: text("where segments with corrupt parts are copied before they leave cdc_raw (default: meridian-quarantine beside cdc_raw)").optional(),
   MERIDIAN_RAW_TOPIC: text('topic the raw mutation events go to').default('meridian.mutations.raw'),
   MERIDIAN_RAW_PARTITIONS: positiveInt('partitions of the raw topic when the reader creates it', 6),
   MERIDIAN_READER_OFFSETS_TOPIC: text("compacted topic of the readers' progress").default('meridian.reader.offsets'),
-  MERIDIAN_POLL_MS: positiveInt('how often cdc_raw and the _cdc.idx files are read, in milliseconds', 50),
+  MERIDIAN_POLL_MS: positiveInt('how often cdc_raw is scanned when no file event came, in milliseconds', 250),
+  MERIDIAN_CDC_WARN_PERCENT: positiveInt("share of the node's cdc_total_space that cdc_raw may fill before a warning, in percent", 80),
 });
 
 export type CdcReaderConfig = z.output<typeof config>;

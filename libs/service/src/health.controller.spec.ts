@@ -15,7 +15,7 @@ describe('GET /health', () => {
         ServiceModule.forRoot({
           name: 'test-service',
           dc: 'dc1',
-          config: {},
+          config: { MERIDIAN_HEARTBEAT_MS: 5000, MERIDIAN_STATUS_TOPIC: 'meridian.status' },
           extraChecks: [
             { name: 'clock', check: () => Promise.resolve({ epoch: 1 }) },
             {

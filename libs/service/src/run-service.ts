@@ -40,7 +40,7 @@ export async function runService<S extends EnvSchema>(definition: ServiceDefinit
     const app = await NestFactory.create(definition.module(config), { logger: ['log', 'warn', 'error'], abortOnError: false });
     app.enableShutdownHooks();
     await app.listen(port, host);
-    logger.log(`listening on http://${host}:${port} (GET /health)`);
+    logger.log(`listening on http://${host}:${port} (GET /health, GET /metrics)`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const reason = code === 'EADDRINUSE' ? `port ${host}:${port} is already in use (set MERIDIAN_HTTP_PORT)` : error instanceof Error ? error.message : String(error);

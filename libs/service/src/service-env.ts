@@ -1,12 +1,20 @@
-import { hostPortList, identifier, port, text } from '@meridian/config';
+import { hostPortList, identifier, port, positiveInt, text } from '@meridian/config';
 
 /** Settings every Meridian service takes. */
 export function serviceEnv(defaultHttpPort: number) {
   return {
     MERIDIAN_DC: identifier('data centre this service runs in, e.g. dc1'),
-    MERIDIAN_HTTP_HOST: text('address the HTTP server (health, API) listens on').default('127.0.0.1'),
-    MERIDIAN_HTTP_PORT: port('port of the HTTP server (health, API)', defaultHttpPort),
+    MERIDIAN_HTTP_HOST: text('address the HTTP server (health, metrics, API) listens on').default('127.0.0.1'),
+    MERIDIAN_HTTP_PORT: port('port of the HTTP server (health, metrics, API)', defaultHttpPort),
+    MERIDIAN_HEARTBEAT_MS: positiveInt('how often this service publishes its heartbeat to the status topic, in milliseconds', 5000),
+    MERIDIAN_STATUS_TOPIC: text("compacted topic of the components' heartbeats").default('meridian.status'),
   };
+}
+
+/** The settings of serviceEnv that ServiceModule itself reads from the configuration it is given. */
+export interface ServiceSettings {
+  readonly MERIDIAN_HEARTBEAT_MS: number;
+  readonly MERIDIAN_STATUS_TOPIC: string;
 }
 
 /** Settings of a service that talks to its DC's Kafka cluster. */

@@ -5,16 +5,24 @@ import { KafkaConnection } from '@meridian/kafka';
 import type { DependencyCheck } from './dependency-check';
 import { DependencyMonitor } from './dependency-monitor';
 import { HealthController } from './health.controller';
+import { Metrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import type { ServiceSettings } from './service-env';
+import { HeartbeatPublisher } from './status/heartbeat-publisher';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 export interface ServiceModuleOptions {
   /** Service name, e.g. `cdc-reader`; used as the Kafka client id prefix. */
   readonly name: string;
+  /** What kind of component this is, in heartbeats and metric labels; defaults to `name`. */
+  readonly component?: string;
+  /** Which one of its component this is, e.g. `dc1-n1`; defaults to `dc`. */
+  readonly instance?: string;
   readonly dc: string;
-  /** The validated configuration, injectable with `@Inject(SERVICE_CONFIG)`. */
-  readonly config: object;
-  /** Present when the service talks to its DC's Kafka; provides KafkaConnection. */
+  /** The validated configuration (with serviceEnv's settings), injectable with `@Inject(SERVICE_CONFIG)`. */
+  readonly config: ServiceSettings;
+  /** Present when the service talks to its DC's Kafka; provides KafkaConnection and heartbeats. */
   readonly kafkaBrokers?: readonly HostPort[];
   /** Present when the service talks to Cassandra; provides CassandraConnection. */
   readonly cassandraContactPoints?: readonly HostPort[];
@@ -34,15 +42,21 @@ class ConnectionCloser implements OnApplicationShutdown {
 
 /**
  * Everything a Meridian service has in common: its configuration, its connections to
- * its DC's Kafka and Cassandra, and `GET /health` reporting each of them.
+ * its DC's Kafka and Cassandra, `GET /health` reporting each of them, `GET /metrics`,
+ * and, with Kafka, heartbeats on the status topic.
  */
 @Module({})
 export class ServiceModule {
   static forRoot(options: ServiceModuleOptions): DynamicModule {
+    const component = options.component ?? options.name;
+    const instance = options.instance ?? options.dc;
     const checks: DependencyCheck[] = [];
     const connections: { close(): Promise<void> }[] = [];
-    const providers: Provider[] = [{ provide: SERVICE_CONFIG, useValue: options.config }];
-    const exported: (symbol | typeof KafkaConnection | typeof CassandraConnection)[] = [SERVICE_CONFIG];
+    const providers: Provider[] = [
+      { provide: SERVICE_CONFIG, useValue: options.config },
+      { provide: Metrics, useFactory: () => new Metrics({ service: component, dc: options.dc, instance }) },
+    ];
+    const exported: (symbol | typeof KafkaConnection | typeof CassandraConnection | typeof Metrics)[] = [SERVICE_CONFIG, Metrics];
 
     if (options.kafkaBrokers) {
       const kafka = new KafkaConnection({ brokers: options.kafkaBrokers.map(address), clientId: `${options.name}-${options.dc}` }, new Logger('Kafka'));
@@ -50,6 +64,12 @@ export class ServiceModule {
       exported.push(KafkaConnection);
       connections.push(kafka);
       checks.push({ name: 'kafka', check: async () => ({ bootstrap: kafka.brokers.join(','), ...(await kafka.check()) }) });
+      const settings = { component, instance, dc: options.dc, topic: options.config.MERIDIAN_STATUS_TOPIC, intervalMs: options.config.MERIDIAN_HEARTBEAT_MS };
+      providers.push({
+        provide: HeartbeatPublisher,
+        inject: [DependencyMonitor, Metrics],
+        useFactory: (monitor: DependencyMonitor, metrics: Metrics) => new HeartbeatPublisher(kafka, monitor, metrics, settings),
+      });
     }
     if (options.cassandraContactPoints) {
       const cassandra = new CassandraConnection({ contactPoints: options.cassandraContactPoints.map(address), localDataCenter: options.dc }, new Logger('Cassandra'));
@@ -74,10 +94,9 @@ export class ServiceModule {
     return {
       module: ServiceModule,
       global: true,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers,
       exports: exported,
     };
   }
 }
-

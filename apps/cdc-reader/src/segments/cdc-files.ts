@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CdcIndex, parseCdcIndex } from '@meridian/commitlog';
 
@@ -38,4 +38,47 @@ export async function readCdcIndex(path: string): Promise<CdcIndex | undefined> 
 
 export function cdcPath(cdcRawDir: string, name: string): string {
   return join(cdcRawDir, name);
+}
+
+/** The bytes of a file from `start` up to `end` (or its end), as far as the file has them. */
+export async function readRange(path: string, start: number, end?: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const length = Math.max(0, (end ?? (await handle.stat()).size) - start);
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Copies files of cdc_raw into another directory (created if needed), replacing older copies. */
+export async function copyAside(cdcRawDir: string, names: readonly string[], toDir: string): Promise<void> {
+  await mkdir(toDir, { recursive: true });
+  for (const name of names) await copyFile(join(cdcRawDir, name), join(toDir, name));
+}
+
+export interface CdcRawUsage {
+  readonly segments: number;
+  /** What the segments take on disk, as Cassandra counts it against cdc_total_space. */
+  readonly bytes: number;
+}
+
+export async function cdcRawUsage(cdcRawDir: string): Promise<CdcRawUsage> {
+  const segments = (await readdir(cdcRawDir)).filter((name) => name.endsWith('.log'));
+  let bytes = 0;
+  for (const name of segments) {
+    try {
+      bytes += (await stat(join(cdcRawDir, name))).size;
+    } catch {
+      // deleted since the listing
+    }
+  }
+  return { segments: segments.length, bytes };
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PartitionUpdate, type SchemaDescription, SchemaIndex } from '@meridian/commitlog';
@@ -40,7 +40,14 @@ class MemorySink implements EventSink {
   }
 }
 
-const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+class MemoryLog {
+  readonly errors: string[] = [];
+  log() {}
+  warn() {}
+  error(message: string) {
+    this.errors.push(message);
+  }
+}
 
 /** A cdc_raw holding one node's corpus segment, its idx saying `idx` (the real final one by default). */
 function cdcRaw(nodeName: string, idx?: string) {
@@ -57,10 +64,13 @@ function follower(dir: string, node: string, options: { schema?: SchemaDescripti
   const offsets = new MemoryOffsets();
   const sink = new MemorySink();
   let refreshes = 0;
+  const log = new MemoryLog();
+  const quarantineDir = join(mkdtempSync(join(tmpdir(), 'quarantine-')), 'aside');
   const cdc = new CdcFollower({
     dc: node.startsWith('dc1') ? 'dc1' : 'dc2',
     node,
     cdcRawDir: dir,
+    quarantineDir,
     schema: () => schema,
     refreshSchema: () => {
       refreshes++;
@@ -69,9 +79,9 @@ function follower(dir: string, node: string, options: { schema?: SchemaDescripti
     },
     offsets,
     sink,
-    log: quiet,
+    log,
   });
-  return { cdc, offsets, sink, refreshes: () => refreshes };
+  return { cdc, offsets, sink, log, quarantineDir, refreshes: () => refreshes };
 }
 
 const cdcTables = new Set(fullSchema.tables.filter((t) => t.cdc).map((t) => t.id));
@@ -103,10 +113,76 @@ describe('CdcFollower', () => {
     const positions = sink.events.map((e) => `${e.position}:${e.update.tableId}`);
     expect(new Set(positions).size).toBe(positions.length);
 
+    // The second poll read only what the first had not: from the last section boundary on.
+    expect(first.bytesRead).toBeLessThanOrEqual(segment.idxBeforeDown.offset);
+    expect(second.bytesRead).toBeLessThan(statSync(join(CORPUS, 'dc1-n1', segment.file)).size - segment.idxBeforeDown.offset + 4096);
+
     const { dir: again } = cdcRaw('dc1-n1');
     const whole = follower(again, 'dc1-n1');
     await whole.cdc.poll();
     expect(sink.events.map((e) => e.digest)).toEqual(whole.sink.events.map((e) => e.digest));
+  });
+
+  it('reads nothing while the idx stays the same; after a restart, reads on from the stored position', async () => {
+    const { dir, segment } = cdcRaw('dc1-n1', String(manifest.nodes[0]!.segments[0]!.idxBeforeDown.offset));
+    const { cdc } = follower(dir, 'dc1-n1');
+    await cdc.poll();
+    const idle = await cdc.poll();
+    expect(idle).toMatchObject({ events: 0, bytesRead: 0, backlogBytes: 0 });
+    writeFileSync(join(dir, segment.idxFile), String(segment.idx.offset));
+    cdc['segments'].clear(); // forget the cursor: as after a restart, the position comes from the offset store
+    const caughtUp = await cdc.poll();
+    expect(caughtUp.bytesRead).toBeGreaterThan(0);
+    expect(caughtUp.backlogBytes).toBe(0);
+  });
+
+  it('reports a corrupt entry once with its segment and position, copies the segment aside, and streams the rest', async () => {
+    const { dir, segment } = cdcRaw('dc1-n1');
+    const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
+    await reference.cdc.poll();
+    const victim = reference.sink.events[10]!;
+    const bytes = readFileSync(join(dir, segment.file));
+    bytes[victim.position + 20] = bytes[victim.position + 20]! ^ 0xff; // inside the entry: its CRC no longer matches
+    writeFileSync(join(dir, segment.file), bytes);
+
+    const { cdc, sink, log, quarantineDir } = follower(dir, 'dc1-n1');
+    const summary = await cdc.poll();
+    expect(summary.problems).toBe(1);
+    expect(log.errors).toEqual([expect.stringContaining(`entry CRC mismatch (${segment.file} at ${victim.position})`)]);
+    expect(sink.events.map((e) => e.position)).not.toContain(victim.position);
+    expect(sink.events.length).toBeGreaterThan(reference.sink.events.length - 5);
+    expect(summary.deletedSegments).toBe(1);
+    expect(readdirSync(quarantineDir).sort()).toEqual([segment.file, segment.idxFile].sort());
+    expect(readFileSync(join(quarantineDir, segment.file))).toEqual(bytes);
+  });
+
+  it('sets aside a segment whose header is garbage and goes on to the next one', async () => {
+    const { dir } = cdcRaw('dc1-n1');
+    // Older than the corpus segment, so read first.
+    writeFileSync(join(dir, 'CommitLog-7-1.log'), Buffer.alloc(4096, 0x5a));
+    writeFileSync(join(dir, 'CommitLog-7-1_cdc.idx'), '4096\nCOMPLETED');
+    const { cdc, sink, log, quarantineDir } = follower(dir, 'dc1-n1');
+    const summary = await cdc.poll();
+    expect(summary.problems).toBe(1);
+    expect(log.errors[0]).toContain('CommitLog-7-1.log at 0');
+    expect(summary.deletedSegments).toBe(2);
+    expect(sink.events.length).toBeGreaterThan(50);
+    expect(readdirSync(quarantineDir).sort()).toEqual(['CommitLog-7-1.log', 'CommitLog-7-1_cdc.idx']);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps a corrupt segment in cdc_raw when it cannot be copied aside', async () => {
+    const { dir } = cdcRaw('dc1-n1');
+    writeFileSync(join(dir, 'CommitLog-7-1.log'), Buffer.alloc(64, 1));
+    writeFileSync(join(dir, 'CommitLog-7-1_cdc.idx'), '64\nCOMPLETED');
+    const blocked = join(mkdtempSync(join(tmpdir(), 'quarantine-')), 'file');
+    writeFileSync(blocked, 'not a directory');
+    const { cdc, log } = follower(dir, 'dc1-n1');
+    (cdc['options'] as { quarantineDir: string }).quarantineDir = blocked;
+    const summary = await cdc.poll();
+    expect(summary.deletedSegments).toBe(1); // the good one
+    expect(readdirSync(dir).sort()).toEqual(['CommitLog-7-1.log', 'CommitLog-7-1_cdc.idx']);
+    expect(log.errors.some((e) => e.includes('CommitLog-7-1.log is kept in cdc_raw'))).toBe(true);
   });
 
   it('keeps its position when the send fails, and sends the same events again', async () => {
@@ -127,6 +203,7 @@ describe('CdcFollower', () => {
     const { cdc, sink, refreshes } = follower(dir, 'dc1-n1', { schema: withoutCorpus, refreshed: fullSchema });
     const first = await cdc.poll();
     expect(first.waitingForSchema).toBe(true);
+    expect(first.backlogBytes).toBeGreaterThan(0);
     expect(refreshes()).toBe(1);
     expect(first.events).toBe(0);
     const second = await cdc.poll();

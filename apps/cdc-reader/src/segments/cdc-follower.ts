@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { type PartitionUpdate, readSegment, type SchemaIndex } from '@meridian/commitlog';
+import { rm } from 'node:fs/promises';
+import {
+  type CdcIndex,
+  CommitLogError,
+  MAX_HEADER_LENGTH,
+  type PartitionUpdate,
+  readDescriptor,
+  readSegment,
+  type SchemaIndex,
+  type SectionBoundary,
+  type SegmentDescriptor,
+  type SegmentReadResult,
+} from '@meridian/commitlog';
 import { type Logger, RAW_MUTATION_VERSION, type RawMutationEvent } from '@meridian/contracts';
-import { cdcPath, cdcSegments, readCdcIndex } from './cdc-files';
+import { type CdcSegment, cdcPath, cdcSegments, copyAside, readCdcIndex, readRange } from './cdc-files';
 
 /** Where each segment has been read up to, kept durably (a compacted Kafka topic in production). */
 export interface OffsetStore {
@@ -20,6 +31,8 @@ export interface FollowerOptions {
   readonly dc: string;
   readonly node: string;
   readonly cdcRawDir: string;
+  /** Where a segment with corrupt parts is copied, for inspection, before it is deleted from cdc_raw. */
+  readonly quarantineDir: string;
   /** The schema to decode with; asked again after each refresh. */
   readonly schema: () => SchemaIndex;
   /** Called when an entry names a table the schema does not know. */
@@ -32,9 +45,33 @@ export interface FollowerOptions {
 export interface PollSummary {
   readonly events: number;
   readonly deletedSegments: number;
+  /** Corrupt or unreadable parts met for the first time in this poll. */
   readonly problems: number;
+  /** Bytes read from cdc_raw in this poll. */
+  readonly bytesRead: number;
+  /** Bytes the `_cdc.idx` files announce that are not read yet (logical bytes, after decompression). */
+  readonly backlogBytes: number;
   /** True when an unknown table stopped the poll; it resumes at that entry after a schema refresh. */
   readonly waitingForSchema: boolean;
+}
+
+/** What the follower knows of a segment between polls (lost on restart: the offset store is the durable part). */
+interface SegmentState {
+  /** The header, and the section boundary the next read starts at. */
+  cursor?: { readonly descriptor: SegmentDescriptor; next: SectionBoundary };
+  /** The idx as it was at the last read: unchanged means nothing new to read. */
+  readIndex?: string;
+  /** Positions of the problems already reported, so a re-read does not report them again. */
+  readonly reported: Set<number>;
+  quarantined: boolean;
+}
+
+interface SegmentOutcome {
+  events: number;
+  problems: number;
+  bytesRead: number;
+  waitingForSchema: boolean;
+  deleted: boolean;
 }
 
 /**
@@ -43,83 +80,157 @@ export interface PollSummary {
  * `cdc = true` table, and only then records the new position. A segment whose idx says
  * COMPLETED and that has been read to its end is deleted, so cdc_raw never fills. Nothing
  * is skipped: an unknown table stops the poll at that entry until the schema knows it, and
- * a failed send leaves the position where it was (the events are sent again).
+ * a failed send leaves the position where it was (the events are sent again). A corrupt
+ * part is reported once, with segment and position, and the segment is copied to the
+ * quarantine directory before it is deleted.
  */
 export class CdcFollower {
   private positions: Map<string, number> | undefined;
-  /** The idx offset each live segment was last read to: an unchanged idx means nothing new to read. */
-  private readonly lastDurable = new Map<string, number>();
+  private readonly segments = new Map<string, SegmentState>();
 
   constructor(private readonly options: FollowerOptions) {}
 
   async poll(): Promise<PollSummary> {
-    const { cdcRawDir, offsets, log } = this.options;
-    this.positions ??= await offsets.load();
-    const positions = this.positions;
+    this.positions ??= await this.options.offsets.load();
     let events = 0;
     let deletedSegments = 0;
     let problems = 0;
-    for (const segment of await cdcSegments(cdcRawDir)) {
-      const index = await readCdcIndex(cdcPath(cdcRawDir, segment.idx));
-      if (!index) return { events, deletedSegments, problems, waitingForSchema: false };
-      const from = positions.get(segment.log);
-      if (!index.completed && this.lastDurable.get(segment.log) === index.durableOffset) continue;
-      const bytes = await readFile(cdcPath(cdcRawDir, segment.log));
-      const batch: RawMutationEvent<PartitionUpdate>[] = [];
-      let stoppedAt: number | undefined;
-      let reachedEnd = false;
+    let bytesRead = 0;
+    let backlogBytes = 0;
+    let waitingForSchema = false;
+    const present = new Set<string>();
+    for (const segment of await cdcSegments(this.options.cdcRawDir)) {
+      present.add(segment.log);
+      const index = await readCdcIndex(cdcPath(this.options.cdcRawDir, segment.idx));
+      if (!index) break; // caught mid-rewrite: read it, and what follows it, next time
+      if (!waitingForSchema) {
+        const outcome = await this.follow(segment, index);
+        events += outcome.events;
+        problems += outcome.problems;
+        bytesRead += outcome.bytesRead;
+        if (outcome.deleted) {
+          deletedSegments++;
+          continue;
+        }
+        waitingForSchema = outcome.waitingForSchema;
+      }
+      backlogBytes += Math.max(0, index.durableOffset - (this.positions.get(segment.log) ?? 0));
+    }
+    // Segments removed by someone else (an operator, a test) are forgotten.
+    for (const name of this.segments.keys()) if (!present.has(name)) this.segments.delete(name);
+    return { events, deletedSegments, problems, bytesRead, backlogBytes, waitingForSchema };
+  }
+
+  private async follow(segment: CdcSegment, index: CdcIndex): Promise<SegmentOutcome> {
+    const { cdcRawDir, log } = this.options;
+    const positions = this.positions ?? new Map<string, number>();
+    const state = this.stateOf(segment.log);
+    const outcome: SegmentOutcome = { events: 0, problems: 0, bytesRead: 0, waitingForSchema: false, deleted: false };
+    const indexKey = `${index.durableOffset}${index.completed ? ' COMPLETED' : ''}`;
+    if (state.readIndex === indexKey) return outcome;
+
+    const path = cdcPath(cdcRawDir, segment.log);
+    const from = positions.get(segment.log);
+    const batch: RawMutationEvent<PartitionUpdate>[] = [];
+    const problems: CommitLogError[] = [];
+    let stoppedAt: number | undefined;
+    let result: SegmentReadResult | undefined;
+    try {
+      state.cursor ??= await openSegment(path, segment.log);
+      const { descriptor, next } = state.cursor;
+      // An uncompressed segment is preallocated: read up to the durable offset, not to the file's end.
+      const end = descriptor.compression === undefined && !index.completed ? index.durableOffset : undefined;
+      const bytes = await readRange(path, next.physical, end);
+      outcome.bytesRead = bytes.length;
       const reader = readSegment(bytes, {
         schema: this.options.schema(),
         segment: segment.log,
+        resume: { descriptor, at: next },
         ...(from === undefined ? {} : { from }),
         ...(index.completed ? {} : { durableOffset: index.durableOffset }),
       });
-      let readUpTo = from ?? 0;
       for (let step = reader.next(); ; step = reader.next()) {
         if (step.done) {
-          readUpTo = Math.max(readUpTo, step.value.readUpTo);
-          reachedEnd = step.value.reachedEnd;
+          result = step.value;
           break;
         }
         const event = step.value;
         if (event.kind === 'unknown-table') {
           stoppedAt = event.position;
-          readUpTo = event.position;
           const what = event.column === undefined ? `table ${event.tableId}` : `column "${event.column}" of table ${event.tableId}`;
           log.warn(`unknown ${what} in ${segment.log} at ${event.position}: refreshing the schema before reading on`);
           break;
         }
         if (event.kind === 'problem') {
-          problems++;
-          log.error(`skipped: ${event.error.message}`);
+          problems.push(event.error);
           continue;
         }
         for (const update of event.updates) {
           if (this.options.schema().table(update.tableId)?.schema.cdc) batch.push(this.rawEvent(update));
         }
       }
-      if (batch.length > 0) await this.options.sink.send(batch);
-      events += batch.length;
-      if (readUpTo !== from) {
-        await offsets.commit(segment.log, readUpTo);
-        positions.set(segment.log, readUpTo);
-      }
-      if (stoppedAt === undefined && !index.completed) this.lastDurable.set(segment.log, index.durableOffset);
-      if (stoppedAt !== undefined) {
-        await this.options.refreshSchema();
-        return { events, deletedSegments, problems, waitingForSchema: true };
-      }
-      if (index.completed && reachedEnd) {
-        await rm(cdcPath(cdcRawDir, segment.log), { force: true });
-        await rm(cdcPath(cdcRawDir, segment.idx), { force: true });
-        await offsets.forget(segment.log);
-        positions.delete(segment.log);
-        this.lastDurable.delete(segment.log);
-        deletedSegments++;
-        log.log(`${segment.log} read to its end and deleted`);
+    } catch (error) {
+      // An unreadable header: nothing in this segment can be read.
+      if (!(error instanceof CommitLogError)) throw error;
+      problems.push(error);
+    }
+
+    if (batch.length > 0) await this.options.sink.send(batch);
+    outcome.events = batch.length;
+    const readUpTo = stoppedAt ?? result?.readUpTo;
+    if (readUpTo !== undefined && readUpTo > (from ?? 0)) {
+      await this.options.offsets.commit(segment.log, readUpTo);
+      positions.set(segment.log, readUpTo);
+    }
+    // A read stopped by an unknown table ended mid-section: the cursor stays at that section's start.
+    if (result && state.cursor) state.cursor.next = result.next;
+
+    for (const problem of problems) {
+      if (state.reported.has(problem.position)) continue;
+      state.reported.add(problem.position);
+      outcome.problems++;
+      log.error(`corrupt data skipped: ${problem.message}`);
+    }
+    if (stoppedAt !== undefined) {
+      await this.options.refreshSchema();
+      outcome.waitingForSchema = true;
+      return outcome;
+    }
+    state.readIndex = indexKey;
+    // COMPLETED and read as far as it can be: to its end, or to a part that cannot be read past.
+    if (index.completed) outcome.deleted = await this.finish(segment, state);
+    return outcome;
+  }
+
+  /** Deletes a fully read segment, after copying it aside if any part of it was corrupt. */
+  private async finish(segment: CdcSegment, state: SegmentState): Promise<boolean> {
+    const { cdcRawDir, quarantineDir, log } = this.options;
+    if (state.reported.size > 0 && !state.quarantined) {
+      try {
+        await copyAside(cdcRawDir, [segment.log, segment.idx], quarantineDir);
+        state.quarantined = true;
+        log.warn(`${segment.log} had ${state.reported.size} corrupt part(s); copied to ${quarantineDir} for inspection`);
+      } catch (error) {
+        log.error(`${segment.log} is kept in cdc_raw: it had corrupt parts and could not be copied to ${quarantineDir} (${error instanceof Error ? error.message : String(error)}); it is tried again after a restart`);
+        return false;
       }
     }
-    return { events, deletedSegments, problems, waitingForSchema: false };
+    await rm(cdcPath(cdcRawDir, segment.log), { force: true });
+    await rm(cdcPath(cdcRawDir, segment.idx), { force: true });
+    await this.options.offsets.forget(segment.log);
+    this.positions?.delete(segment.log);
+    this.segments.delete(segment.log);
+    log.log(`${segment.log} read to its end and deleted`);
+    return true;
+  }
+
+  private stateOf(segment: string): SegmentState {
+    let state = this.segments.get(segment);
+    if (!state) {
+      state = { reported: new Set(), quarantined: false };
+      this.segments.set(segment, state);
+    }
+    return state;
   }
 
   private rawEvent(update: PartitionUpdate): RawMutationEvent<PartitionUpdate> {
@@ -134,4 +245,10 @@ export class CdcFollower {
       update,
     };
   }
+}
+
+/** Reads a segment's header; its sections are then read from the first sync marker on. */
+async function openSegment(path: string, segment: string): Promise<{ descriptor: SegmentDescriptor; next: SectionBoundary }> {
+  const descriptor = readDescriptor(await readRange(path, 0, MAX_HEADER_LENGTH), segment);
+  return { descriptor, next: { physical: descriptor.headerLength, logical: descriptor.headerLength } };
 }

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access } from 'node:fs/promises';
 import type { DependencyCheck } from '@meridian/service';
+import { cdcRawUsage } from './cdc-files';
 
 /**
  * The reader needs to list, read and delete segments in the node's cdc_raw;
@@ -16,11 +16,7 @@ export function cdcRawCheck(directory: string): DependencyCheck {
       } catch {
         throw new Error(`${directory} is not readable and writable by this process`);
       }
-      const names = await readdir(directory);
-      const segments = names.filter((name) => name.endsWith('.log'));
-      let bytes = 0;
-      for (const name of segments) bytes += (await stat(join(directory, name))).size;
-      return { directory, segments: segments.length, bytes };
+      return { directory, ...(await cdcRawUsage(directory)) };
     },
   };
 }
