@@ -4,6 +4,7 @@ import { CassandraConnection, loadSchema } from '@meridian/cassandra';
 import { type DriverName, type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { KafkaConnection } from '@meridian/kafka';
 import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
+import { cdcReaderTests } from './cdc-reader';
 
 /**
  * The foundation's smoke, run once per driver: both DCs up, Cassandra replicating
@@ -21,6 +22,19 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       const connection = new CassandraConnection({ contactPoints: [`${node.cql.host}:${node.cql.port}`], localDataCenter: node.dc });
       connections.push(connection);
       return connection;
+    };
+
+    const kafkaByDc = new Map<string, KafkaConnection>();
+    const kafkaIn = (dc: 'dc1' | 'dc2') => {
+      let kafka = kafkaByDc.get(dc);
+      if (!kafka) {
+        const broker = endpoints.kafka.find((k) => k.dc === dc);
+        if (!broker) throw new Error(`no Kafka in ${dc}`);
+        kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: `e2e-${dc}` });
+        kafkaByDc.set(dc, kafka);
+        connections.push(kafka);
+      }
+      return kafka;
     };
 
     beforeAll(async () => {
@@ -137,64 +151,15 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       await plain.close();
     });
 
-    it("streams a cdc table's writes from dc1-n1's commit log to dc1's raw topic", async () => {
-      const keyspace = uniqueName('reader');
-      const dc1 = cassandraAt('dc1-n1');
-      await dc1.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': ${dc1Nodes}, 'dc2': 1}`);
-      await dc1.execute(`CREATE TABLE ${keyspace}.orders (id int PRIMARY KEY, item text, qty int) WITH cdc = true`);
-      const reader = serviceInstances(endpoints, 'dc1', 2000).find((s) => s.service === 'cdc-reader' && s.node === 'dc1-n1');
-      if (!reader) throw new Error('no cdc-reader for dc1-n1');
-      const running = await startService(reader, join(endpoints.workdir, 'services'));
-      try {
-        await waitHealthy(running, 60_000);
-        const ids = Array.from({ length: 30 }, (_, i) => i);
-        for (const id of ids) await dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, qty) VALUES (?, ?, ?)`, [id, `item ${id}`, id * 2], 'LOCAL_QUORUM');
-        await dc1.execute(`DELETE FROM ${keyspace}.orders WHERE id = ?`, [0], 'LOCAL_QUORUM');
-        // A column added mid-stream: the reader refreshes its schema and decodes it, no stall.
-        await dc1.execute(`ALTER TABLE ${keyspace}.orders ADD note text`);
-        await dc1.execute(`ALTER TABLE ${keyspace}.orders ADD blob blob`);
-        await dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, note) VALUES (?, ?, ?)`, [100, 'late', 'added later'], 'LOCAL_QUORUM');
-
-        const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
-        if (!broker) throw new Error('no Kafka in dc1');
-        const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'smoke-reader' });
-        connections.push(kafka);
-        const events = await waitFor(
-          `the ${ids.length + 2} writes on meridian.mutations.raw`,
-          async () => {
-            const mine = (await kafka.readToEnd('meridian.mutations.raw'))
-              .map((r) => JSON.parse(r.value?.toString() ?? 'null') as { node: string; update: { keyspace: string; key: { id: number }; rows: unknown[]; partitionDeletion: unknown } })
-              .filter((e) => e.update.keyspace === keyspace);
-            return mine.length >= ids.length + 2 ? mine : undefined;
-          },
-          { timeoutMs: 30_000, intervalMs: 500 },
-        );
-        // Every write arrives, as written, read from dc1-n1's commit log (dc1's RF covers every node).
-        expect(new Set(events.filter((e) => e.update.rows.length > 0).map((e) => e.update.key.id))).toEqual(new Set([...ids, 100]));
-        expect(events.some((e) => e.update.key.id === 100 && JSON.stringify(e.update.rows).includes('"added later"'))).toBe(true);
-        expect(events.some((e) => e.update.key.id === 7 && JSON.stringify(e.update.rows).includes('"item 7"'))).toBe(true);
-        expect(events.some((e) => e.update.key.id === 0 && e.update.partitionDeletion !== null)).toBe(true);
-        expect(events.every((e) => e.node === 'dc1-n1')).toBe(true);
-
-        // Filling the active segment completes it: once read to its end, the reader deletes it.
-        const node = endpoints.cassandra.find((n) => n.name === 'dc1-n1');
-        if (!node) throw new Error('no dc1-n1');
-        const before = (await readdir(node.cdcRawDir)).filter((name) => name.endsWith('.log'));
-        const blob = Buffer.alloc(16 * 1024, 7);
-        for (let batch = 0; batch < 50; batch++) {
-          await Promise.all(Array.from({ length: 50 }, (_, i) => dc1.execute(`INSERT INTO ${keyspace}.orders (id, item, blob) VALUES (?, ?, ?)`, [1000 + batch * 50 + i, 'filler', blob], 'LOCAL_ONE')));
-        }
-        await waitFor(
-          `the reader to delete a completed segment of ${before.join(', ')}`,
-          async () => {
-            const now = await readdir(node.cdcRawDir);
-            return before.some((name) => !now.includes(name)) ? true : undefined;
-          },
-          { timeoutMs: 60_000, intervalMs: 500 },
-        );
-      } finally {
-        await running.stop();
-      }
+    cdcReaderTests({
+      dc1Nodes,
+      endpoints: () => endpoints,
+      topology: () => {
+        if (!topology) throw new Error('the topology did not start');
+        return topology;
+      },
+      cassandraAt,
+      kafkaIn,
     });
 
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {

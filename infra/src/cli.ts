@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DRIVER_NAMES, loadDriver, recordedDriver } from './drivers';
-import { type DriverName, InfraError, type TopologyEndpoints } from './topology';
+import { COMPONENT_START_TIMEOUT_MS, type DriverName, InfraError, type TopologyEndpoints } from './topology';
 
 const USAGE = `Usage: npm run infra -- <up|down|status> [options]
+       npm run infra -- <stop|start> <component> [options]
 
 Brings up, inspects and tears down Meridian's runtime: one Cassandra 5.0 cluster
 spanning dc1 and dc2, and one Kafka 4.x (KRaft) broker per DC.
@@ -12,13 +13,16 @@ Commands:
   up       start everything and wait until it is ready; prints the endpoints
   status   show each node and broker, its endpoint and whether it answers
   down     stop and remove every process, container and network of the workdir
+  stop     stop one component, keeping its data: a node (dc1-n1, dc1-n2, dc2-n1)
+           or a broker (kafka-dc1, kafka-dc2), as status names them
+  start    start a stopped component again and wait until it answers
 
 Options:
   --driver local|containers   local JVMs from Maven Central artifacts (default), or
                               containers through Testcontainers (Docker or Podman)
   --workdir DIR               state, data directories and logs (default: .meridian/topology)
   --dc1-nodes 1|2             a second Cassandra node in dc1, for RF=2 (default: 1)
-  --timeout SECONDS           readiness timeout for up (default: 300)
+  --timeout SECONDS           readiness timeout for up (default: 300) and start (default: 120)
   --json                      machine-readable output
   -h, --help                  this text
 
@@ -36,7 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       driver: { type: 'string' },
       workdir: { type: 'string', default: '.meridian/topology' },
       'dc1-nodes': { type: 'string', default: '1' },
-      timeout: { type: 'string', default: '300' },
+      timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -45,10 +49,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const command = positionals[0];
-  if (positionals.length !== 1 || (command !== 'up' && command !== 'down' && command !== 'status')) {
+  const [command, component] = positionals;
+  if (command === 'stop' || command === 'start') {
+    if (component === undefined) throw new UsageError(`${command} needs a component, e.g. "${command} kafka-dc1"`);
+    if (positionals.length > 2) throw new UsageError(`${command} takes one component, got "${positionals.slice(1).join(' ')}"`);
+  } else if (positionals.length !== 1 || (command !== 'up' && command !== 'down' && command !== 'status')) {
     throw new UsageError(positionals.length === 0 ? 'missing command' : `unknown command "${positionals.join(' ')}"`);
   }
+  const timeoutMs = parseTimeout(values.timeout ?? (command === 'up' ? '300' : String(COMPONENT_START_TIMEOUT_MS / 1000)));
   const workdir = resolve(values.workdir);
   const log = values.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => process.stdout.write(`${line}\n`);
   const recorded = await recordedDriver(workdir);
@@ -58,11 +66,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (recorded) throw new InfraError(`a ${recorded} topology is already recorded in ${workdir}; run "npm run infra -- down --workdir ${values.workdir}" first`);
     const dc1Nodes = values['dc1-nodes'] === '1' ? 1 : values['dc1-nodes'] === '2' ? 2 : undefined;
     if (dc1Nodes === undefined) throw new UsageError(`--dc1-nodes must be 1 or 2, got "${values['dc1-nodes']}"`);
-    const timeoutSeconds = Number(values.timeout);
-    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
     const driver = loadDriver(requested ?? 'local');
     const started = Date.now();
-    const endpoints = await driver.up({ workdir, dc1Nodes, startTimeoutMs: timeoutSeconds * 1000 }, log);
+    const endpoints = await driver.up({ workdir, dc1Nodes, startTimeoutMs: timeoutMs }, log);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     process.stdout.write(values.json ? `${JSON.stringify(endpoints, null, 2)}\n` : describe(endpoints));
     return 0;
@@ -81,9 +87,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     await driver.down(workdir, log);
     return 0;
   }
+  if (command === 'stop' && component !== undefined) {
+    await driver.stop(workdir, component, log);
+    return 0;
+  }
+  if (command === 'start' && component !== undefined) {
+    await driver.start(workdir, component, log, timeoutMs);
+    return 0;
+  }
   const status = await driver.status(workdir);
   process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : describe(status, status.state));
   return Object.values(status.state).every((s) => s === 'up') ? 0 : 3;
+}
+
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${value}"`);
+  return seconds * 1000;
 }
 
 function parseDriver(value: string | undefined): DriverName | undefined {

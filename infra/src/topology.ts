@@ -3,6 +3,7 @@
  * cluster spanning dc1 and dc2, and one Kafka 4.x KRaft broker per DC.
  * Two drivers bring it up (local JVMs, containers) behind this one interface.
  */
+import { kafkaBrokerName } from './layout';
 
 export type DriverName = 'local' | 'containers';
 export type DataCentre = 'dc1' | 'dc2';
@@ -106,6 +107,30 @@ export interface TopologyDriver {
   status(workdir: string): Promise<TopologyStatus>;
   /** Stops and removes every process, container and network recorded in `workdir`'s state. Idempotent. */
   down(workdir: string, log: ProgressLog): Promise<void>;
+  /** Stops one component (`kafka-dc1`, `kafka-dc2`, `dc1-n1`, ...) and keeps its data; `start` brings it back. */
+  stop(workdir: string, component: string, log: ProgressLog): Promise<void>;
+  /** Starts a stopped component again with its data, and waits until it answers its protocol (CQL / Kafka ApiVersions) or `timeoutMs` passes (InfraError naming the log to read). */
+  start(workdir: string, component: string, log: ProgressLog, timeoutMs?: number): Promise<void>;
+}
+
+/** How long `start` waits for a component to answer, unless told otherwise. */
+export const COMPONENT_START_TIMEOUT_MS = 120_000;
+
+/** One component of a topology, as `stop` and `start` take it. */
+export type TopologyComponent = { readonly kind: 'cassandra'; readonly node: CassandraNodeEndpoint } | { readonly kind: 'kafka'; readonly broker: KafkaEndpoint };
+
+/** The names `status` reports: each Cassandra node, then each DC's broker. */
+export function componentNames(endpoints: Pick<TopologyEndpoints, 'cassandra' | 'kafka'>): string[] {
+  return [...endpoints.cassandra.map((n) => n.name), ...endpoints.kafka.map((k) => kafkaBrokerName(k.dc))];
+}
+
+/** The component of that name, or an InfraError listing the names there are. */
+export function findComponent(endpoints: Pick<TopologyEndpoints, 'cassandra' | 'kafka' | 'workdir'>, name: string): TopologyComponent {
+  const node = endpoints.cassandra.find((n) => n.name === name);
+  if (node) return { kind: 'cassandra', node };
+  const broker = endpoints.kafka.find((k) => kafkaBrokerName(k.dc) === name);
+  if (broker) return { kind: 'kafka', broker };
+  throw new InfraError(`no component "${name}" in the topology in ${endpoints.workdir}; it has ${componentNames(endpoints).join(', ')}`);
 }
 
 /** A failure people can act on: `message` says what is wrong and what to do; `detail` carries e.g. a log tail. */

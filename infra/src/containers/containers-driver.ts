@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { renderCassandraYaml } from '../config/cassandra-yaml';
-import { CASSANDRA_CLUSTER_NAME, CASSANDRA_RACK, cassandraDirs, cassandraNodes, type CassandraNodeLayout, workdirLayout } from '../layout';
+import { CASSANDRA_CLUSTER_NAME, CASSANDRA_RACK, cassandraDirs, cassandraNodes, type CassandraNodeLayout, kafkaBrokerName, workdirLayout } from '../layout';
 import { probeCql, probeKafka } from '../probes';
 import { peersWithTokens } from '../ring';
 import type {
@@ -19,7 +19,7 @@ import type {
   TopologySpec,
   TopologyStatus,
 } from '../topology';
-import { InfraError, cassandraOptionProblems } from '../topology';
+import { COMPONENT_START_TIMEOUT_MS, InfraError, cassandraOptionProblems, findComponent } from '../topology';
 import { configureContainerEngine } from './container-engine';
 import { selectImages } from './image-selection';
 
@@ -32,10 +32,15 @@ const KAFKA_INTERNAL_PORT = 19092;
 interface ContainersState extends Partial<TopologyEndpoints> {
   readonly driver: 'containers';
   readonly network: string;
-  readonly containers: { readonly name: string; readonly id: string }[];
+  /** `component` is the name `status` reports (`dc1-n1`, `kafka-dc1`). */
+  readonly containers: { readonly name: string; readonly id: string; readonly component: string }[];
 }
 
+/** How long `stop` waits after SIGTERM before SIGKILL, as the local driver: Cassandra drains, Kafka shuts down in a controlled way. */
+const STOP_GRACE_MS = 20_000;
+
 type Testcontainers = typeof import('testcontainers');
+type Container = ReturnType<import('testcontainers').ContainerRuntimeClient['container']['getById']>;
 
 /**
  * The topology as containers, through Testcontainers (Docker, or Podman's compatible API).
@@ -69,21 +74,21 @@ export class ContainersDriver implements TopologyDriver {
     const prefix = `meridian-${id}`;
     const network = `${prefix}-net`;
     const state: ContainersState = { driver: 'containers', network, containers: [] };
-    const saveState = () => writeFile(workdirLayout.stateFile(spec.workdir), `${JSON.stringify(state, null, 2)}\n`);
+    const saveState = () => writeState(spec.workdir, state);
     await mkdir(spec.workdir, { recursive: true });
     await client.network.create({ Name: network, Labels: { [TOPOLOGY_LABEL]: spec.workdir } });
     await saveState();
 
     const deadline = Date.now() + spec.startTimeoutMs;
     const remaining = () => Math.max(1000, deadline - Date.now());
-    const start = async (name: string, container: import('testcontainers').GenericContainer) => {
+    const start = async (component: string, name: string, container: import('testcontainers').GenericContainer) => {
       const running = await container
         .withName(name)
         .withNetworkMode(network)
         .withLabels({ [TOPOLOGY_LABEL]: spec.workdir })
         .withStartupTimeout(remaining())
         .start();
-      state.containers.push({ name, id: running.getId() });
+      state.containers.push({ name, id: running.getId(), component });
       await saveState();
       return running;
     };
@@ -100,8 +105,11 @@ export class ContainersDriver implements TopologyDriver {
       const lines: string[] = [];
       nodeLogs.set(node.name, lines);
       const console = createWriteStream(join(logDir, 'console.log'), { flags: 'a' });
+      // A fixed host port, so that the node keeps its endpoint when `start` restarts its container.
+      const cqlHostPort = await freeLoopbackPort();
       log(`starting ${node.name} (${node.dc}) from ${images.cassandra}`);
       const running = await start(
+        node.name,
         containerName(node),
         new tc.GenericContainer(images.cassandra)
           .withEnvironment({
@@ -139,7 +147,7 @@ export class ContainersDriver implements TopologyDriver {
             { source: nodeDir, target: CONTAINER_DATA_DIR },
             { source: logDir, target: CONTAINER_LOG_DIR },
           ])
-          .withExposedPorts(...new Set([node.cqlPort, ...cassandraPorts]))
+          .withExposedPorts({ container: node.cqlPort, host: cqlHostPort }, ...cassandraPorts.filter((port) => port !== node.cqlPort))
           .withLogConsumer((stream: Readable) => {
             stream.on('data', (chunk: Buffer | string) => {
               console.write(chunk);
@@ -152,7 +160,7 @@ export class ContainersDriver implements TopologyDriver {
       return {
         name: node.name,
         dc: node.dc,
-        cql: { host: running.getHost(), port: running.getMappedPort(node.cqlPort) },
+        cql: { host: running.getHost(), port: cqlHostPort },
         broadcastAddress: running.getIpAddress(network),
         dataDir: nodeDir,
         cdcRawDir: join(nodeDir, cassandraDirs.cdcRaw),
@@ -165,6 +173,7 @@ export class ContainersDriver implements TopologyDriver {
       const hostPort = await freeLoopbackPort();
       log(`starting kafka-${dc} from ${images.kafka}`);
       await start(
+        kafkaBrokerName(dc),
         name,
         new tc.GenericContainer(images.kafka)
           .withEnvironment(kafkaEnvironment(name, hostPort))
@@ -241,6 +250,92 @@ export class ContainersDriver implements TopologyDriver {
     }
     await rm(workdirLayout.stateFile(workdir), { force: true });
   }
+
+  async stop(workdir: string, component: string, log: ProgressLog): Promise<void> {
+    const { client, container } = await recordedContainer(workdir, component);
+    if (!(await client.container.inspect(container)).State.Running) {
+      log(`${component} is not running; nothing to stop`);
+      return;
+    }
+    log(`stopping ${component}`);
+    const began = Date.now();
+    // Stopped, not removed: `start` brings back the same container, with its data and host ports.
+    await client.container.stop(container, { timeout: STOP_GRACE_MS }); // milliseconds: Testcontainers converts
+    log(`stopped ${component} after ${seconds(Date.now() - began)}`);
+  }
+
+  async start(workdir: string, component: string, log: ProgressLog, timeoutMs = COMPONENT_START_TIMEOUT_MS): Promise<void> {
+    const { state, found, client, container } = await recordedContainer(workdir, component);
+    if ((await client.container.inspect(container)).State.Running) {
+      log(`${component} is running already`);
+      return;
+    }
+    log(`starting ${component}`);
+    const began = Date.now();
+    await client.container.start(container).catch((error: unknown) => {
+      throw new InfraError(`could not start ${component}'s container: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+    });
+    let probe: () => Promise<boolean>;
+    let logToRead: string;
+    if (found.kind === 'cassandra') {
+      // The host port is fixed, but the node's address on the network may change with a restart.
+      const address = (await client.container.inspect(container)).NetworkSettings.Networks[state.network]?.IPAddress;
+      if (address && address !== found.node.broadcastAddress) {
+        const cassandra = state.cassandra?.map((n) => (n.name === component ? { ...n, broadcastAddress: address } : n));
+        await writeState(workdir, { ...state, ...(cassandra ? { cassandra } : {}) });
+        log(`${component} now has address ${address} on ${state.network} (was ${found.node.broadcastAddress})`);
+      }
+      probe = () => probeCql(found.node.cql);
+      logToRead = found.node.logFile;
+    } else {
+      const [host = '', port = ''] = found.broker.bootstrap.split(':');
+      probe = () => probeKafka({ host, port: Number(port) });
+      logToRead = found.broker.logFile;
+    }
+    for (;;) {
+      if (await probe()) break;
+      const failure = !(await client.container.inspect(container)).State.Running
+        ? `${component} exited before it answered`
+        : Date.now() - began > timeoutMs
+          ? `${component} did not answer within ${seconds(timeoutMs)}`
+          : undefined;
+      if (failure) throw new InfraError(`${failure}; see ${logToRead}`, await containerLogTail(container));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    log(`${component} ready after ${seconds(Date.now() - began)}`);
+  }
+}
+
+/** The named component, its recorded container and a client for the engine; InfraError for an unknown name. */
+async function recordedContainer(workdir: string, component: string) {
+  const state = await readState(workdir);
+  if (!state?.cassandra || !state.kafka) throw new InfraError(`no running containers topology is recorded in ${workdir}`);
+  const found = findComponent({ workdir, cassandra: state.cassandra, kafka: state.kafka }, component);
+  const recorded = state.containers.find((c) => c.component === component);
+  if (!recorded) throw new InfraError(`no container is recorded for ${component} in ${workdir}; run \`down\` and \`up\` for that workdir`);
+  await configureContainerEngine();
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const container = client.container.getById(recorded.id);
+  await client.container.inspect(container).catch((error: unknown) => {
+    throw new InfraError(`${component}'s container ${recorded.name} is gone (${error instanceof Error ? error.message : String(error)}); run \`down\` for ${workdir}`, undefined, { cause: error });
+  });
+  return { state, found, client, container };
+}
+
+/** The container's last output lines (stdout and stderr, which the engine multiplexes in 8-byte-headed frames). */
+async function containerLogTail(container: Container, lines = 40): Promise<string> {
+  const raw = await container.logs({ stdout: true, stderr: true, tail: lines, follow: false }).catch(() => undefined);
+  if (!raw) return '(no container output)';
+  const frames: Buffer[] = [];
+  for (let at = 0; at + 8 <= raw.length; ) {
+    const type = raw[at];
+    if (type !== 0 && type !== 1 && type !== 2) return raw.toString('utf8'); // not multiplexed (a TTY)
+    const size = raw.readUInt32BE(at + 4);
+    frames.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return `--- last lines of its output\n${Buffer.concat(frames).toString('utf8').trimEnd()}`;
 }
 
 /** The apache/kafka image's environment contract: KAFKA_* variables become server.properties. */
@@ -307,6 +402,17 @@ function freeLoopbackPort(): Promise<number> {
       });
     });
   });
+}
+
+async function writeState(workdir: string, state: ContainersState): Promise<void> {
+  const file = workdirLayout.stateFile(workdir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 async function readState(workdir: string): Promise<ContainersState | undefined> {

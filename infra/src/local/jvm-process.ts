@@ -17,13 +17,15 @@ export interface ProcessRecord {
   readonly startTicks?: string;
   /** A `-D` argument that only this process has on its command line. */
   readonly marker: string;
+  /** How to start it again (`start` after `stop`), with the argument file it was started with. */
+  readonly launch: JvmCommand;
 }
 
-export interface JvmLaunch {
+/** A JVM's command, its JVM arguments already in `argFile`. */
+export interface JvmCommand {
   readonly name: string;
   readonly java: string;
-  /** Written to `argFile` and passed as `@argFile`: keeps the command line (ps, /proc) short. */
-  readonly jvmArgs: readonly string[];
+  /** Passed as `@argFile`: keeps the command line (ps, /proc) short. */
   readonly argFile: string;
   readonly mainClass: string;
   readonly mainArgs: readonly string[];
@@ -34,6 +36,11 @@ export interface JvmLaunch {
   readonly marker: string;
 }
 
+export interface JvmLaunch extends JvmCommand {
+  /** Written to `argFile`. */
+  readonly jvmArgs: readonly string[];
+}
+
 export interface StartedJvm {
   readonly record: ProcessRecord;
   /** Set once the process has exited. */
@@ -41,7 +48,13 @@ export interface StartedJvm {
 }
 
 export async function startJvm(launch: JvmLaunch): Promise<StartedJvm> {
-  await writeArgFile(launch.argFile, launch.jvmArgs);
+  const { jvmArgs, ...command } = launch;
+  await writeArgFile(command.argFile, jvmArgs);
+  return spawnJvm(command);
+}
+
+/** Starts a JVM whose argument file is written already (e.g. again, after it was stopped). */
+export async function spawnJvm(launch: JvmCommand): Promise<StartedJvm> {
   const out = openSync(launch.consoleFile, 'a');
   let child: ChildProcess;
   try {
@@ -59,7 +72,7 @@ export async function startJvm(launch: JvmLaunch): Promise<StartedJvm> {
     const error = await new Promise<Error>((resolve) => child.once('error', resolve));
     throw error;
   }
-  const started: { record: ProcessRecord; exit: StartedJvm['exit'] } = { record: { name: launch.name, pid, marker: launch.marker }, exit: undefined };
+  const started: { record: ProcessRecord; exit: StartedJvm['exit'] } = { record: { name: launch.name, pid, marker: launch.marker, launch }, exit: undefined };
   child.once('exit', (code, signal) => {
     started.exit = { code, signal };
   });

@@ -9,13 +9,16 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
+  COMPONENT_START_TIMEOUT_MS,
   InfraError,
   cassandraOptionProblems,
+  findComponent,
   type CassandraNodeEndpoint,
   type CassandraOptions,
   type ComponentState,
   type KafkaEndpoint,
   type ProgressLog,
+  type TopologyComponent,
   type TopologyDriver,
   type TopologyEndpoints,
   type TopologySpec,
@@ -46,6 +49,7 @@ import {
   isRecordedProcessAlive,
   runJvm,
   sleep,
+  spawnJvm,
   startJvm,
   stopProcesses,
   writeArgFile,
@@ -206,6 +210,59 @@ export class LocalDriver implements TopologyDriver {
     await rm(workdirLayout.stateFile(workdir), { force: true });
     log(`local topology in ${workdir} stopped (data kept)`);
   }
+
+  async stop(workdir: string, component: string, log: ProgressLog): Promise<void> {
+    const { record } = await recordedComponent(workdir, component);
+    if (!record || !(await isRecordedProcessAlive(record))) {
+      log(`${component} is not running; nothing to stop`);
+      return;
+    }
+    // The record stays in the state: `start` needs its launch, and `down` skips a dead pid.
+    await stopProcesses([record], log);
+  }
+
+  async start(workdir: string, component: string, log: ProgressLog, timeoutMs = COMPONENT_START_TIMEOUT_MS): Promise<void> {
+    const { found, record } = await recordedComponent(workdir, component);
+    if (!record) throw new InfraError(`${component} was never started in ${workdir}; run \`down\` and \`up\` for that workdir`);
+    if (await isRecordedProcessAlive(record)) {
+      log(`${component} is running already (pid ${record.pid})`);
+      return;
+    }
+    const logFile = found.kind === 'cassandra' ? found.node.logFile : found.broker.logFile;
+    const probe = found.kind === 'cassandra' ? () => probeCql(found.node.cql) : () => probeKafka(parseHostPort(found.broker.bootstrap));
+    const started: FollowedLogs = {
+      logFile,
+      consoleFile: record.launch.consoleFile,
+      log: await LogFollower.fromEnd(logFile),
+      console: await LogFollower.fromEnd(record.launch.consoleFile),
+    };
+    const began = Date.now();
+    log(`starting ${component}`);
+    const jvm = await spawnJvm(record.launch);
+    await updateProcesses(workdir, (records) => records.map((r) => (r.name === component ? jvm.record : r)));
+    for (;;) {
+      if (await probe()) break;
+      const exit = jvm.exit;
+      const failure = exit
+        ? `${component} exited (${exit.signal ?? `code ${exit.code}`}) before it answered`
+        : Date.now() - began > timeoutMs
+          ? `${component} did not answer within ${seconds(timeoutMs)}`
+          : undefined;
+      if (failure) {
+        const detail = await failureDetail(started); // reads the logs, which logToRead then judges
+        throw new InfraError(`${failure}; see ${logToRead(started)}`, detail);
+      }
+      await sleep(POLL_MS);
+    }
+    log(`${component} ready after ${seconds(Date.now() - began)}`);
+  }
+}
+
+/** The named component and its process record (undefined if it never started); InfraError for an unknown name. */
+async function recordedComponent(workdir: string, name: string): Promise<{ found: TopologyComponent; record: ProcessRecord | undefined }> {
+  const state = await readState(workdir);
+  if (!state) throw new InfraError(`Nothing is up in ${workdir}: there is no ${workdirLayout.stateFile(workdir)}. Run \`up\` first.`);
+  return { found: findComponent(state, name), record: state.processes.find((p) => p.name === name) };
 }
 
 function validateSpec(spec: TopologySpec): void {
@@ -465,13 +522,15 @@ async function waitUntilReady(components: readonly Component[], deadline: number
   }
 }
 
+type FollowedLogs = Pick<Component, 'logFile' | 'consoleFile' | 'log' | 'console'>;
+
 /** Its log, or its console output when it logged nothing (the JVM failed before logging started). */
-function logToRead(c: Component): string {
+function logToRead(c: FollowedLogs): string {
   return (c.log?.tail().length ?? 0) > 0 ? c.logFile : c.consoleFile;
 }
 
 /** The last lines of the component's log since it started, and of its console if that holds anything. */
-async function failureDetail(c: Component): Promise<string> {
+async function failureDetail(c: FollowedLogs): Promise<string> {
   const parts: string[] = [];
   for (const [file, follower] of [
     [c.logFile, c.log],
@@ -522,6 +581,18 @@ async function readState(workdir: string): Promise<LocalState | undefined> {
   const driver = (state as { driver?: unknown } | null)?.driver;
   if (driver !== 'local') throw new InfraError(`${file} belongs to the ${String(driver)} driver, not the local one`);
   return state as LocalState;
+}
+
+/** Serialises read-modify-write of state files within this process (concurrent `start`s). */
+let stateUpdates = Promise.resolve();
+
+function updateProcesses(workdir: string, change: (records: readonly ProcessRecord[]) => ProcessRecord[]): Promise<void> {
+  const update = stateUpdates.then(async () => {
+    const state = await readState(workdir);
+    if (state) await writeState(workdir, { ...state, processes: change(state.processes) });
+  });
+  stateUpdates = update.catch(() => undefined);
+  return update;
 }
 
 async function writeState(workdir: string, state: LocalState): Promise<void> {

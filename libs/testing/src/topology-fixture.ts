@@ -5,6 +5,10 @@ import { type DriverName, loadDriver, type TopologyEndpoints } from '@meridian/i
 
 export interface TopologyFixture {
   readonly endpoints: TopologyEndpoints;
+  /** Stops one component (`kafka-dc1`, `dc2-n1`, ... as status names them), keeping its data. */
+  stopComponent(name: string): Promise<void>;
+  /** Starts a stopped component again, at the same endpoint, and waits until it answers (default 120 s). */
+  startComponent(name: string, timeoutMs?: number): Promise<void>;
   /** Stops everything and deletes the workdir (kept when MERIDIAN_KEEP_WORKDIR=1, for post-mortems). */
   stop(): Promise<void>;
 }
@@ -20,6 +24,8 @@ export async function startTopology(driverName: DriverName, options: { dc1Nodes:
     const endpoints = await driver.up({ workdir, dc1Nodes: options.dc1Nodes, startTimeoutMs: options.startTimeoutMs ?? 300_000 }, log);
     return {
       endpoints,
+      stopComponent: (name) => driver.stop(workdir, name, log),
+      startComponent: (name, timeoutMs) => driver.start(workdir, name, log, timeoutMs),
       async stop() {
         await driver.down(workdir, log);
         if (process.env['MERIDIAN_KEEP_WORKDIR'] !== '1') await rm(workdir, { recursive: true, force: true });
