@@ -5,6 +5,7 @@ import { type DriverName, type RunningService, serviceInstances, startService, t
 import { KafkaConnection } from '@meridian/kafka';
 import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
 import { cdcReaderTests } from './cdc-reader';
+import { deduperTests } from './deduper';
 
 /**
  * The foundation's smoke, run once per driver: both DCs up, Cassandra replicating
@@ -151,7 +152,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       await plain.close();
     });
 
-    cdcReaderTests({
+    const readerContext = {
       dc1Nodes,
       endpoints: () => endpoints,
       topology: () => {
@@ -160,7 +161,9 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       },
       cassandraAt,
       kafkaIn,
-    });
+    };
+    deduperTests(readerContext);
+    cdcReaderTests(readerContext);
 
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {
       const started: RunningService[] = [];

@@ -1,10 +1,19 @@
-import { kafkaEnv, cassandraEnv, serviceEnv } from '@meridian/service';
+import { positiveInt, text } from '@meridian/config';
+import { cassandraEnv, kafkaEnv, serviceEnv } from '@meridian/service';
 import { z } from 'zod';
 
 export const config = z.object({
   ...serviceEnv(8082),
   ...kafkaEnv,
   ...cassandraEnv,
+  MERIDIAN_RAW_TOPIC: text('topic of the raw mutation events the cdc-readers write').default('meridian.mutations.raw'),
+  MERIDIAN_MUTATIONS_TOPIC: text('topic of the deduplicated mutation events').default('meridian.mutations'),
+  MERIDIAN_MUTATIONS_PARTITIONS: positiveInt('partitions of the mutations topic when the deduper creates it', 6),
+  MERIDIAN_DEDUP_CHANGELOG_TOPIC: text("compacted topic of the dedup state, one partition per raw topic partition").default('meridian.dedup.changelog'),
+  MERIDIAN_DEAD_LETTER_TOPIC: text('where records that are not raw mutation events go, with the reason').default('meridian.mutations.dead'),
+  MERIDIAN_DEDUPER_GROUP: text('consumer group of the dedupers; instances in one group share the raw partitions').default('meridian.deduper'),
+  MERIDIAN_DEDUP_WINDOW_S: positiveInt('how long a mutation is remembered after its first copy, in seconds: later copies are not recognised', 3600),
+  MERIDIAN_DEDUP_MAX_ENTRIES: positiveInt('most mutations remembered per raw partition; the oldest are forgotten first', 1_000_000),
 });
 
 export type DeduperConfig = z.output<typeof config>;

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceModule } from '@meridian/service';
 import type { DeduperConfig } from './config';
+import { DeduperService } from './dedup/deduper.service';
 
 @Module({})
 export class DeduperModule {
@@ -16,6 +17,7 @@ export class DeduperModule {
           cassandraContactPoints: config.MERIDIAN_CASSANDRA_CONTACT_POINTS,
         }),
       ],
+      providers: [DeduperService],
     };
   }
 }

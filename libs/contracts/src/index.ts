@@ -2,3 +2,4 @@ export type { DependencyState, HealthReport } from './health';
 export { HEARTBEAT_VERSION, type Heartbeat, heartbeatKey, type HeartbeatState, parseHeartbeat } from './heartbeat';
 export type { Logger } from './logger';
 export { RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from './raw-mutation';
+export { MUTATION_EVENT_VERSION, type MutationEvent } from './mutation';

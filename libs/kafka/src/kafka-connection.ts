@@ -53,6 +53,37 @@ export interface ConsumedRecord {
 
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
+/** Records of one partition, in offset order, fetched together. */
+export interface PartitionBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord[];
+  /** The offset to commit once the batch is handled: its last record's offset plus one. */
+  readonly nextOffset: string;
+}
+
+export interface GroupConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly isolation: Isolation;
+  /**
+   * Called each time this member joins the group (at start and after every rebalance),
+   * with the partitions it now owns, before it handles their next batch.
+   */
+  readonly onAssignment?: (partitions: readonly { topic: string; partition: number }[]) => void;
+  /**
+   * Handles a batch and commits its offsets itself (in a transaction, with sendOffsets):
+   * nothing is committed for it otherwise. A throw makes the consumer restart from the
+   * last committed offsets.
+   */
+  readonly eachBatch: (batch: PartitionBatch, heartbeat: () => Promise<void>) => Promise<void>;
+}
+
+/** A running member of a consumer group; `stop` leaves the group. */
+export interface GroupConsumer {
+  stop(): Promise<void>;
+}
+
 /** Raised when the cluster cannot be reached or answers with an error; `retriable` follows the broker's own classification. */
 export class KafkaUnavailableError extends Error {
   constructor(
@@ -141,6 +172,18 @@ export class KafkaConnection {
   }
 
 
+  /** How many partitions `topic` has, or undefined when it does not exist. */
+  async partitionCount(topic: string): Promise<number | undefined> {
+    try {
+      const admin = await this.connectedAdmin();
+      if (!(await admin.listTopics()).includes(topic)) return undefined;
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      return topics[0]?.partitions.length;
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    }
+  }
+
   /** An idempotent producer; with `transactionalId`, also transactional (see TransactionalProducer). */
   async producer(options: { transactionalId?: string } = {}): Promise<RecordProducer> {
     const producer = this.client.producer({
@@ -156,6 +199,49 @@ export class KafkaConnection {
     }
     this.opened.add(producer);
     return new RecordProducer(producer, () => this.opened.delete(producer));
+  }
+
+  /**
+   * Joins a consumer group and hands each fetched batch to `eachBatch`, one at a time per
+   * partition. Offsets are never committed automatically: the handler commits them, in
+   * the same transaction as what it produced, so that a crash repeats no committed work.
+   */
+  async consume(options: GroupConsumerOptions): Promise<GroupConsumer> {
+    const consumer: Consumer = this.client.consumer({
+      groupId: options.groupId,
+      readUncommitted: options.isolation === 'read_uncommitted',
+      maxWaitTimeInMs: 50,
+    });
+    try {
+      await consumer.connect();
+      if (options.onAssignment) {
+        const onAssignment = options.onAssignment;
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+          onAssignment(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))));
+        });
+      }
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          const last = batch.messages.at(-1);
+          if (!last) return;
+          const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp }));
+          await options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
+        },
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw describeFailure(this.settings.brokers, error);
+    }
+    this.opened.add(consumer);
+    return {
+      stop: async () => {
+        this.opened.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
   }
 
   /**
@@ -186,12 +272,21 @@ export class KafkaConnection {
     const records: ConsumedRecord[] = [];
     if (ends.size === 0) return records;
     const groupId = `${this.settings.clientId}-load-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    await this.consumeFromStart(topic, { groupId, isolation: 'read_committed', timeoutMs, onTimeout: 'reject' }, (record) => {
-      records.push(record);
-      const end = ends.get(record.partition);
-      if (end !== undefined && BigInt(record.offset) + 1n >= end) ends.delete(record.partition);
-      return ends.size === 0;
-    });
+    await this.consumeFromStart(
+      topic,
+      { groupId, isolation: 'read_committed', timeoutMs, onTimeout: 'reject' },
+      (record) => {
+        records.push(record);
+        return false;
+      },
+      // Judged by batch, not by record: a transactional topic ends in a commit marker,
+      // which takes an offset but is never handed over as a record.
+      (partition, lastOffset) => {
+        const end = ends.get(partition);
+        if (end !== undefined && BigInt(lastOffset) + 1n >= end) ends.delete(partition);
+        return ends.size === 0;
+      },
+    );
     return records;
   }
 
@@ -203,6 +298,7 @@ export class KafkaConnection {
     topic: string,
     options: { groupId: string; isolation: Isolation; timeoutMs: number; onTimeout: 'resolve' | 'reject' },
     onRecord: (record: ConsumedRecord) => boolean,
+    onBatchEnd?: (partition: number, lastOffset: string) => boolean,
   ): Promise<void> {
     const consumer: Consumer = this.client.consumer({
       groupId: options.groupId,
@@ -213,6 +309,15 @@ export class KafkaConnection {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
+        if (onBatchEnd) {
+          // Emitted for every batch, also one holding only control records or aborted ones.
+          consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+            if (onBatchEnd(payload.partition, payload.lastOffset)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+        }
         const timer = setTimeout(() => {
           if (options.onTimeout === 'resolve') resolve();
           else reject(new Error(`${topic} was not read to its end within ${options.timeoutMs} ms`));

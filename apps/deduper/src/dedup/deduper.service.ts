@@ -1,0 +1,193 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type GroupConsumer, KafkaConnection, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
+import { Metrics, SERVICE_CONFIG } from '@meridian/service';
+import type { DeduperConfig } from '../config';
+import { dedupBatch } from './dedup-batch';
+import { type ChangelogEntry, DedupWindow } from './dedup-window';
+
+const RETRY_MS = 2000;
+/** V8's cost of one remembered digest: a 64-byte string, its header, and a Map entry with a number. */
+const BYTES_PER_ENTRY_ESTIMATE = 160;
+
+/**
+ * Consumes the raw topic in a consumer group and, per raw partition, passes the first copy
+ * of each mutation to the mutations topic. Each batch's events, its dedup window changes
+ * (to the changelog partition of the same number) and its consumed offset are one Kafka
+ * transaction, by a producer whose transactional id is that partition's: a deduper that
+ * takes a partition over fences the one that had it, then rebuilds the window from the
+ * changelog, so a batch handled twice is recognised the second time.
+ */
+@Injectable()
+export class DeduperService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Deduper');
+  private readonly windows = new Map<number, DedupWindow>();
+  private readonly producers = new Map<number, RecordProducer>();
+  private assigned: number[] = [];
+  private rebuildNeeded = true;
+  private consumer: GroupConsumer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastFailure: string | undefined;
+  private readonly figures;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: DeduperConfig,
+    private readonly kafka: KafkaConnection,
+    metrics: Metrics,
+  ) {
+    this.figures = {
+      consumed: metrics.counter('meridian_deduper_records_in_total', 'Raw mutation records consumed'),
+      passed: metrics.counter('meridian_deduper_events_out_total', 'Mutation events committed to the mutations topic'),
+      duplicates: metrics.counter('meridian_deduper_duplicates_total', 'Copies recognised and dropped'),
+      rejected: metrics.counter('meridian_deduper_dead_letters_total', 'Records sent to the dead-letter topic'),
+      entries: metrics.gauge('meridian_deduper_window_entries', 'Mutations remembered, over the partitions this instance owns'),
+      bytes: metrics.gauge('meridian_deduper_window_bytes_estimate', 'Estimated memory of the dedup windows'),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.consumer?.stop().catch(() => undefined);
+    await Promise.allSettled([...this.producers.values()].map((p) => p.close()));
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.stopped) this.timer = setTimeout(() => void this.start(), delayMs);
+  }
+
+  /** Creates the topics and joins the group; retried until Kafka and the raw topic are there. */
+  private async start(): Promise<void> {
+    const { MERIDIAN_RAW_TOPIC: raw, MERIDIAN_DEDUP_CHANGELOG_TOPIC: changelog } = this.config;
+    try {
+      const partitions = await this.kafka.partitionCount(raw);
+      if (partitions === undefined) throw new Error(`${raw} does not exist yet (the cdc-readers create it)`);
+      await this.kafka.createTopics([
+        { topic: this.config.MERIDIAN_MUTATIONS_TOPIC, partitions: this.config.MERIDIAN_MUTATIONS_PARTITIONS, maxMessageBytes: 32 * 1024 * 1024 },
+        { topic: changelog, partitions, compacted: true },
+        { topic: this.config.MERIDIAN_DEAD_LETTER_TOPIC, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
+      ]);
+      const changelogPartitions = await this.kafka.partitionCount(changelog);
+      if (changelogPartitions !== partitions) {
+        throw new Error(`${changelog} has ${changelogPartitions ?? 0} partitions but ${raw} has ${partitions}: they must match, one window per raw partition`);
+      }
+      this.consumer = await this.kafka.consume({
+        groupId: this.config.MERIDIAN_DEDUPER_GROUP,
+        topics: [raw],
+        isolation: 'read_committed',
+        onAssignment: (owned) => {
+          this.assigned = owned.map((p) => p.partition);
+          this.rebuildNeeded = true;
+          this.logger.log(`owns ${raw} partition(s) ${this.assigned.join(', ') || 'none'}`);
+        },
+        eachBatch: (batch) => this.handle(batch),
+      });
+      this.lastFailure = undefined;
+      this.logger.log(`deduplicating ${raw} into ${this.config.MERIDIAN_MUTATIONS_TOPIC}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.lastFailure) this.logger.warn(`${message} (retrying every ${RETRY_MS / 1000}s)`);
+      this.lastFailure = message;
+      this.schedule(RETRY_MS);
+    }
+  }
+
+  private async handle(batch: PartitionBatch): Promise<void> {
+    try {
+      if (this.rebuildNeeded) await this.rebuild();
+      const window = this.windows.get(batch.partition) ?? this.newWindow(batch.partition);
+      const producer = await this.producerFor(batch.partition);
+      const outcome = dedupBatch(batch.records, window, Date.now());
+      await producer.transaction(async (tx) => {
+        if (outcome.events.length > 0) await tx.send(this.config.MERIDIAN_MUTATIONS_TOPIC, outcome.events);
+        if (outcome.changelog.length > 0) await tx.send(this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, outcome.changelog.map((entry) => changelogRecord(entry, batch.partition)));
+        if (outcome.rejected.length > 0) {
+          await tx.send(
+            this.config.MERIDIAN_DEAD_LETTER_TOPIC,
+            outcome.rejected.map(({ record, reason }) => ({
+              key: record.key,
+              value: record.value,
+              headers: { 'meridian.reason': reason, 'meridian.source': `${batch.topic}/${batch.partition}@${record.offset}` },
+            })),
+          );
+        }
+        await tx.sendOffsets(this.config.MERIDIAN_DEDUPER_GROUP, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
+      });
+      for (const { reason, record } of outcome.rejected) this.logger.error(`${batch.topic}/${batch.partition}@${record.offset} sent to ${this.config.MERIDIAN_DEAD_LETTER_TOPIC}: ${reason}`);
+      this.figures.consumed.inc(batch.records.length);
+      this.figures.passed.inc(outcome.events.length);
+      this.figures.duplicates.inc(outcome.duplicates);
+      this.figures.rejected.inc(outcome.rejected.length);
+      this.reportWindows();
+    } catch (error) {
+      // The transaction did not commit: its window changes must not stay either. Rebuilding
+      // from the changelog (after fencing, with a fresh producer) restores the committed state.
+      this.rebuildNeeded = true;
+      const producer = this.producers.get(batch.partition);
+      this.producers.delete(batch.partition);
+      await producer?.close().catch(() => undefined);
+      this.logger.warn(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  /**
+   * The windows of the partitions this instance owns, as their changelog holds them. The
+   * producers are started first: that fences any previous owner, whose unfinished
+   * transaction is then aborted and not read.
+   */
+  private async rebuild(): Promise<void> {
+    const owned = new Set(this.assigned);
+    for (const [partition, producer] of this.producers) {
+      if (owned.has(partition)) continue;
+      this.producers.delete(partition);
+      await producer.close().catch(() => undefined);
+    }
+    for (const partition of owned) await this.producerFor(partition);
+    this.windows.clear();
+    for (const partition of owned) this.newWindow(partition);
+    const began = Date.now();
+    const records = await this.kafka.readToEnd(this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC);
+    let restored = 0;
+    for (const record of records) {
+      const window = this.windows.get(record.partition);
+      if (!window || !record.key) continue;
+      window.restore({ digest: record.key.toString(), seenAtMs: record.value ? Number(record.value.toString()) : null });
+      restored++;
+    }
+    this.rebuildNeeded = false;
+    this.reportWindows();
+    this.logger.log(`dedup windows rebuilt from ${restored} changelog record(s) in ${Date.now() - began} ms`);
+  }
+
+  private newWindow(partition: number): DedupWindow {
+    const window = new DedupWindow({ windowMs: this.config.MERIDIAN_DEDUP_WINDOW_S * 1000, maxEntries: this.config.MERIDIAN_DEDUP_MAX_ENTRIES });
+    this.windows.set(partition, window);
+    return window;
+  }
+
+  private async producerFor(partition: number): Promise<RecordProducer> {
+    let producer = this.producers.get(partition);
+    if (!producer) {
+      producer = await this.kafka.producer({ transactionalId: `${this.config.MERIDIAN_DEDUPER_GROUP}-${this.config.MERIDIAN_RAW_TOPIC}-${partition}` });
+      this.producers.set(partition, producer);
+    }
+    return producer;
+  }
+
+  private reportWindows(): void {
+    let entries = 0;
+    for (const window of this.windows.values()) entries += window.size;
+    this.figures.entries.set(entries);
+    this.figures.bytes.set(entries * BYTES_PER_ENTRY_ESTIMATE);
+  }
+}
+
+/** A window change as a changelog record: keyed by digest, the value the time it was first seen (null: forgotten). */
+function changelogRecord(entry: ChangelogEntry, partition: number) {
+  return { key: entry.digest, value: entry.seenAtMs === null ? null : String(entry.seenAtMs), partition };
+}
