@@ -3,3 +3,17 @@ export { HEARTBEAT_VERSION, type Heartbeat, heartbeatKey, type HeartbeatState, p
 export type { Logger } from './logger';
 export { RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from './raw-mutation';
 export { MUTATION_EVENT_VERSION, type MutationEvent } from './mutation';
+export {
+  type Channel,
+  channelSchema,
+  CONFIG_VERSION,
+  type ConfigChange,
+  type ConfigKind,
+  configKey,
+  ConfigState,
+  describeIssues,
+  type Destination,
+  destinationSchema,
+  destinationTopic,
+  parseConfigRecord,
+} from './config';
