@@ -6,6 +6,7 @@ import { KafkaConnection } from '@meridian/kafka';
 import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
 import { cdcReaderTests } from './cdc-reader';
 import { deduperTests } from './deduper';
+import { publisherTests } from './publisher';
 
 /**
  * The foundation's smoke, run once per driver: both DCs up, Cassandra replicating
@@ -163,6 +164,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       kafkaIn,
     };
     deduperTests(readerContext);
+    publisherTests(readerContext);
     cdcReaderTests(readerContext);
 
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {

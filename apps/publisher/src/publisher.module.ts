@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceModule } from '@meridian/service';
 import type { PublisherConfig } from './config';
+import { PublisherService } from './publisher.service';
 
 @Module({})
 export class PublisherModule {
@@ -15,6 +16,7 @@ export class PublisherModule {
           kafkaBrokers: config.MERIDIAN_KAFKA_BROKERS,
         }),
       ],
+      providers: [PublisherService],
     };
   }
 }

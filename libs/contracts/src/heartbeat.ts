@@ -1,3 +1,5 @@
+import { describe } from './describe';
+
 /**
  * What every component publishes to the status topic every few seconds, keyed by
  * heartbeatKey: whether it runs, what is down, and its own figures. The topic is
@@ -80,12 +82,4 @@ export function parseHeartbeat(value: unknown): Heartbeat {
     intervalMs: v['intervalMs'] as number,
     figures: { ...(figures as Record<string, number>) },
   };
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -17,3 +17,21 @@ export {
   destinationTopic,
   parseConfigRecord,
 } from './config';
+export {
+  CHANGE_EVENT_CONNECTOR,
+  CHANGE_EVENT_SCHEMA_FILE,
+  CHANGE_EVENT_VERSION,
+  type CellWrite,
+  type ChangeEvent,
+  type ChangeSource,
+  type ColumnValue,
+  type CqlJson,
+  type DeleteChangeEvent,
+  type DeleteKind,
+  type ElementsChange,
+  type ElementWrite,
+  parseChangeEvent,
+  type RangeBound,
+  type WriteChangeEvent,
+  type WriteTime,
+} from './change-event';

@@ -1,0 +1,109 @@
+import type { ConfigState } from '@meridian/contracts';
+import type { GroupConsumer, KafkaConnection, PartitionBatch, RecordProducer } from '@meridian/kafka';
+import type { Logger } from '@meridian/contracts';
+import { routeBatch } from './route-batch';
+
+export interface PipelineSettings {
+  readonly mutationsTopic: string;
+  /** This destination's consumer group: its own progress through the mutations topic. */
+  readonly groupId: string;
+  readonly deadLetterTopic: string;
+  readonly destinationPartitions: number;
+  readonly maxEventBytes: number;
+}
+
+export interface PipelineFigures {
+  published(destination: string, events: number): void;
+  deadLettered(destination: string, records: number): void;
+}
+
+/**
+ * One destination's flow: its own consumer group on the mutations topic, and for each
+ * batch one Kafka transaction holding the change events for its channels, any dead
+ * letters, and the batch's offsets. Stopping it (a pause) leaves its offsets where the
+ * last transaction put them; starting it again reads on from there.
+ */
+export class DestinationPipeline {
+  private consumer: GroupConsumer | undefined;
+  private readonly producers = new Map<number, RecordProducer>();
+  private readonly topicsCreated = new Set<string>();
+
+  constructor(
+    readonly destination: string,
+    private readonly kafka: KafkaConnection,
+    private readonly config: () => ConfigState,
+    private readonly settings: PipelineSettings,
+    private readonly figures: PipelineFigures,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer = await this.kafka.consume({
+      groupId: this.settings.groupId,
+      topics: [this.settings.mutationsTopic],
+      isolation: 'read_committed',
+      eachBatch: (batch) => this.handle(batch),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+    this.consumer = undefined;
+    await Promise.allSettled([...this.producers.values()].map((p) => p.close()));
+    this.producers.clear();
+  }
+
+  private async handle(batch: PartitionBatch): Promise<void> {
+    const destination = this.config().destination(this.destination);
+    // Deleted or paused since this batch was fetched: leave its offsets for the next run.
+    if (!destination || destination.paused) throw new Error(`destination ${this.destination} is ${destination ? 'paused' : 'deleted'}`);
+    const routed = routeBatch(batch.records, destination, this.config(), this.settings.maxEventBytes, Date.now());
+    await this.createTopics(routed.records.map((r) => r.topic));
+    const producer = await this.producerFor(batch.partition);
+    try {
+      await producer.transaction(async (tx) => {
+        const byTopic = new Map<string, { key: string; value: string }[]>();
+        for (const { topic, key, value } of routed.records) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key, value }]);
+        for (const [topic, records] of byTopic) await tx.send(topic, records);
+        if (routed.rejected.length > 0) {
+          await tx.send(
+            this.settings.deadLetterTopic,
+            routed.rejected.map(({ record, reason }) => ({
+              key: record.key,
+              value: record.value,
+              headers: { 'meridian.reason': reason, 'meridian.destination': this.destination, 'meridian.source': `${batch.topic}/${batch.partition}@${record.offset}` },
+            })),
+          );
+        }
+        await tx.sendOffsets(this.settings.groupId, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
+      });
+    } catch (error) {
+      this.producers.delete(batch.partition);
+      await producer.close().catch(() => undefined);
+      throw error;
+    }
+    for (const { record, reason } of routed.rejected) this.log.error(`${this.destination}: ${batch.topic}/${batch.partition}@${record.offset} sent to ${this.settings.deadLetterTopic}: ${reason}`);
+    this.figures.published(this.destination, routed.records.length);
+    this.figures.deadLettered(this.destination, routed.rejected.length);
+  }
+
+  private async createTopics(topics: readonly string[]): Promise<void> {
+    const missing = [...new Set(topics)].filter((t) => !this.topicsCreated.has(t));
+    if (missing.length === 0) return;
+    await this.kafka.createTopics([
+      ...missing.map((topic) => ({ topic, partitions: this.settings.destinationPartitions })),
+      { topic: this.settings.deadLetterTopic, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
+    ]);
+    for (const topic of missing) this.topicsCreated.add(topic);
+  }
+
+  /** A transactional id per destination and input partition: a publisher taking the partition over fences the previous one. */
+  private async producerFor(partition: number): Promise<RecordProducer> {
+    let producer = this.producers.get(partition);
+    if (!producer) {
+      producer = await this.kafka.producer({ transactionalId: `${this.settings.groupId}-${this.settings.mutationsTopic}-${partition}` });
+      this.producers.set(partition, producer);
+    }
+    return producer;
+  }
+}

@@ -1,0 +1,63 @@
+import { ConfigState, type Destination, parseConfigRecord } from '@meridian/contracts';
+import { type MutationRecord, routeBatch } from './route-batch';
+
+const mutation = (offset: number, table: string, id: number, payload = `row ${id}`): MutationRecord => ({
+  key: Buffer.from(`shop.${table}:{"id":${id}}`),
+  offset: String(offset),
+  value: Buffer.from(
+    JSON.stringify({
+      version: 1,
+      dc: 'dc1',
+      digest: `d${id}`,
+      writetimeUs: '1700000000000000',
+      source: { node: 'dc1-n1', segment: 'CommitLog-7-1.log', position: 10 },
+      update: {
+        segment: 'CommitLog-7-1.log',
+        position: 10,
+        keyspace: 'shop',
+        table,
+        tableId: 'x',
+        key: { id },
+        partitionDeletion: null,
+        staticRow: null,
+        rows: [{ clustering: {}, liveness: { timestamp: '1700000000000000' }, deletion: null, cells: { payload: { value: payload, timestamp: '1700000000000000' } } }],
+        rangeTombstones: [],
+      },
+    }),
+  ),
+});
+
+function configWith(records: [string, object][]): ConfigState {
+  const state = new ConfigState();
+  for (const [key, value] of records) state.apply(parseConfigRecord(key, JSON.stringify(value)));
+  return state;
+}
+
+describe('routeBatch', () => {
+  const config = configWith([
+    ['destination/d1', { name: 'd1', topic: 'cdc.${keyspace}.${table}' }],
+    ['channel/orders', { name: 'orders', keyspace: 'shop', table: 'orders', destination: 'd1' }],
+    ['channel/stock', { name: 'stock', keyspace: 'shop', table: 'stock', destination: 'd1', paused: true }],
+  ]);
+  const d1 = config.destination('d1') as Destination;
+
+  it("sends the changes of its channels' tables to the destination's topic for each, keyed as the mutation", () => {
+    const routed = routeBatch([mutation(0, 'orders', 1), mutation(1, 'stock', 2), mutation(2, 'customers', 3), mutation(3, 'orders', 4)], d1, config, 1024 * 1024, 0);
+    expect(routed.records.map((r) => [r.topic, r.key])).toEqual([
+      ['cdc.shop.orders', 'shop.orders:{"id":1}'],
+      ['cdc.shop.orders', 'shop.orders:{"id":4}'],
+    ]);
+    expect(JSON.parse(routed.records[0]!.value)).toMatchObject({ op: 'c', key: { id: 1 }, after: { payload: 'row 1' } });
+    expect(routed.rejected).toEqual([]);
+  });
+
+  it('sets aside, with the reason, what cannot be read or is larger than a destination takes', () => {
+    const bad = { key: null, value: Buffer.from('{"version":7}'), offset: '0' };
+    const routed = routeBatch([bad, mutation(1, 'orders', 1, 'x'.repeat(5000)), mutation(2, 'orders', 2)], d1, config, 4096, 0);
+    expect(routed.rejected.map((r) => r.reason)).toEqual([
+      'unknown mutation event version 7 (this publisher reads 1)',
+      expect.stringMatching(/^the change event for cdc\.shop\.orders is \d+ bytes, more than the 4096 a destination topic takes$/) as unknown as string,
+    ]);
+    expect(routed.records).toHaveLength(1);
+  });
+});

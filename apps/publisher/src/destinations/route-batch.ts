@@ -1,0 +1,59 @@
+import type { PartitionUpdate } from '@meridian/commitlog';
+import { type ConfigState, type Destination, destinationTopic, MUTATION_EVENT_VERSION, type MutationEvent } from '@meridian/contracts';
+import { toChangeEvents } from '../envelope/change-events';
+
+export interface MutationRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly offset: string;
+}
+
+export interface RoutedBatch {
+  /** Change events for the destination, each to the topic of its table. */
+  readonly records: { readonly topic: string; readonly key: string; readonly value: string }[];
+  /** What can never be delivered, with the reason, for the dead-letter topic. */
+  readonly rejected: { readonly record: MutationRecord; readonly reason: string }[];
+}
+
+/**
+ * The change events one destination gets from a batch of mutation events: those of the
+ * tables its unpaused channels capture, in the destination's format, keyed as the mutation
+ * (table and partition key, so a key's events stay in order).
+ */
+export function routeBatch(records: readonly MutationRecord[], destination: Destination, config: ConfigState, maxEventBytes: number, nowMs: number): RoutedBatch {
+  const routed: RoutedBatch = { records: [], rejected: [] };
+  for (const record of records) {
+    const event = parseMutationEvent(record);
+    if (typeof event === 'string') {
+      routed.rejected.push({ record, reason: event });
+      continue;
+    }
+    const { keyspace, table } = event.update;
+    if (config.channelsOf(destination.name, keyspace, table).length === 0) continue;
+    const topic = destinationTopic(destination, keyspace, table);
+    for (const change of toChangeEvents(event, nowMs)) {
+      const value = JSON.stringify(change);
+      const bytes = Buffer.byteLength(value);
+      if (bytes > maxEventBytes) {
+        routed.rejected.push({ record, reason: `the change event for ${topic} is ${bytes} bytes, more than the ${maxEventBytes} a destination topic takes` });
+        continue;
+      }
+      routed.records.push({ topic, key: record.key?.toString() ?? '', value });
+    }
+  }
+  return routed;
+}
+
+function parseMutationEvent(record: MutationRecord): MutationEvent<PartitionUpdate> | string {
+  if (!record.value) return 'no value';
+  let value: unknown;
+  try {
+    value = JSON.parse(record.value.toString('utf8'));
+  } catch {
+    return 'the value is not JSON';
+  }
+  const event = value as Partial<MutationEvent<PartitionUpdate>> | null;
+  if (event?.version !== MUTATION_EVENT_VERSION) return `unknown mutation event version ${JSON.stringify(event?.version)} (this publisher reads ${MUTATION_EVENT_VERSION})`;
+  if (typeof event.update?.keyspace !== 'string' || typeof event.update.table !== 'string') return 'no update with keyspace and table';
+  return event as MutationEvent<PartitionUpdate>;
+}

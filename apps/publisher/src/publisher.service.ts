@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigState, parseConfigRecord } from '@meridian/contracts';
+import { type GroupConsumer, KafkaConnection, type PartitionBatch } from '@meridian/kafka';
+import { Metrics, SERVICE_CONFIG } from '@meridian/service';
+import type { PublisherConfig } from './config';
+import { DestinationPipeline } from './destinations/destination-pipeline';
+
+const RETRY_MS = 2000;
+
+/**
+ * Follows the configuration topic and runs one pipeline per unpaused destination: a
+ * destination created, paused, resumed or deleted there starts or stops its pipeline as
+ * soon as the record arrives, with no restart.
+ */
+@Injectable()
+export class PublisherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Publisher');
+  private readonly config = new ConfigState();
+  private readonly pipelines = new Map<string, DestinationPipeline>();
+  private configConsumer: GroupConsumer | undefined;
+  private reconciling: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastFailure: string | undefined;
+  private readonly figures;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly settings: PublisherConfig,
+    private readonly kafka: KafkaConnection,
+    metrics: Metrics,
+  ) {
+    const published = metrics.counter('meridian_publisher_events_total', 'Change events committed to destination topics', ['destination']);
+    const deadLettered = metrics.counter('meridian_publisher_dead_letters_total', 'Mutation events sent to the dead-letter topic', ['destination']);
+    this.figures = {
+      published: (destination: string, events: number) => published.inc({ destination }, events),
+      deadLettered: (destination: string, records: number) => deadLettered.inc({ destination }, records),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.reconcileTimer);
+    await this.configConsumer?.stop().catch(() => undefined);
+    await Promise.allSettled([...this.pipelines.values()].map((p) => p.stop()));
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.stopped) this.timer = setTimeout(() => void this.followConfig(), delayMs);
+  }
+
+  /** Reads the configuration topic from its start, and on, with a group of its own that commits nothing. */
+  private async followConfig(): Promise<void> {
+    try {
+      await this.kafka.createTopics([{ topic: this.settings.MERIDIAN_CONFIG_TOPIC, partitions: 1, compacted: true }]);
+      this.configConsumer = await this.kafka.consume({
+        groupId: `${this.settings.MERIDIAN_PUBLISHER_GROUP}.config.${randomUUID()}`,
+        topics: [this.settings.MERIDIAN_CONFIG_TOPIC],
+        isolation: 'read_committed',
+        eachBatch: (batch) => this.applyConfig(batch),
+      });
+      this.logger.log(`following ${this.settings.MERIDIAN_CONFIG_TOPIC}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.lastFailure) this.logger.warn(`${message} (retrying every ${RETRY_MS / 1000}s)`);
+      this.lastFailure = message;
+      this.schedule(RETRY_MS);
+    }
+  }
+
+  private async applyConfig(batch: PartitionBatch): Promise<void> {
+    for (const record of batch.records) {
+      const key = record.key?.toString() ?? '';
+      try {
+        this.config.apply(parseConfigRecord(key, record.value?.toString() ?? null));
+      } catch (error) {
+        this.logger.error(`ignored: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.reconciling = this.reconciling.then(() => this.reconcile());
+    await this.reconciling;
+  }
+
+  private retryReconcile(): void {
+    clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = setTimeout(() => {
+      if (!this.stopped) this.reconciling = this.reconciling.then(() => this.reconcile());
+    }, RETRY_MS);
+  }
+
+  /** Starts the pipelines of unpaused destinations and stops those of paused or deleted ones. */
+  private async reconcile(): Promise<void> {
+    const wanted = new Set(this.config.destinations().filter((d) => !d.paused).map((d) => d.name));
+    for (const [name, pipeline] of this.pipelines) {
+      if (wanted.has(name)) continue;
+      this.pipelines.delete(name);
+      await pipeline.stop();
+      this.logger.log(`destination ${name} ${this.config.destination(name) ? 'paused' : 'removed'}`);
+    }
+    for (const name of wanted) {
+      if (this.pipelines.has(name)) continue;
+      const pipeline = new DestinationPipeline(
+        name,
+        this.kafka,
+        () => this.config,
+        {
+          mutationsTopic: this.settings.MERIDIAN_MUTATIONS_TOPIC,
+          groupId: `${this.settings.MERIDIAN_PUBLISHER_GROUP}.${name}`,
+          deadLetterTopic: this.settings.MERIDIAN_DEAD_LETTER_TOPIC,
+          destinationPartitions: this.settings.MERIDIAN_DESTINATION_PARTITIONS,
+          maxEventBytes: this.settings.MERIDIAN_MAX_EVENT_BYTES,
+        },
+        this.figures,
+        this.logger,
+      );
+      try {
+        await pipeline.start();
+        this.pipelines.set(name, pipeline);
+        this.logger.log(`destination ${name} publishing`);
+      } catch (error) {
+        this.logger.warn(`destination ${name} could not start (retrying in ${RETRY_MS / 1000}s): ${error instanceof Error ? error.message : String(error)}`);
+        this.retryReconcile();
+      }
+    }
+  }
+}
