@@ -59,7 +59,7 @@ function cdcRaw(nodeName: string, idx?: string) {
   return { dir, segment };
 }
 
-function follower(dir: string, node: string, options: { schema?: SchemaDescription; refreshed?: SchemaDescription } = {}) {
+function follower(dir: string, node: string, options: { schema?: SchemaDescription; refreshed?: SchemaDescription; batchEvents?: number } = {}) {
   let schema = new SchemaIndex(options.schema ?? fullSchema);
   const offsets = new MemoryOffsets();
   const sink = new MemorySink();
@@ -80,6 +80,7 @@ function follower(dir: string, node: string, options: { schema?: SchemaDescripti
     offsets,
     sink,
     log,
+    ...(options.batchEvents === undefined ? {} : { batchEvents: options.batchEvents }),
   });
   return { cdc, offsets, sink, log, quarantineDir, refreshes: () => refreshes };
 }
@@ -183,6 +184,33 @@ describe('CdcFollower', () => {
     expect(summary.deletedSegments).toBe(1); // the good one
     expect(readdirSync(dir).sort()).toEqual(['CommitLog-7-1.log', 'CommitLog-7-1_cdc.idx']);
     expect(log.errors.some((e) => e.includes('CommitLog-7-1.log is kept in cdc_raw'))).toBe(true);
+  });
+
+  it('streams a segment in batches, recording progress after each, and after a failed send resumes where the last one ended', async () => {
+    const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
+    await reference.cdc.poll();
+    const { dir, segment } = cdcRaw('dc1-n1');
+    const { cdc, sink, offsets } = follower(dir, 'dc1-n1', { batchEvents: 10 });
+    const sizes: number[] = [];
+    const commits: number[] = [];
+    const send = sink.send.bind(sink);
+    sink.send = (events) => {
+      sizes.push(events.length);
+      if (sizes.length === 3) return Promise.reject(new Error('Kafka is unavailable'));
+      return send(events);
+    };
+    const commit = offsets.commit.bind(offsets);
+    offsets.commit = (name, position) => {
+      commits.push(position);
+      return commit(name, position);
+    };
+    await expect(cdc.poll()).rejects.toThrow('Kafka is unavailable');
+    expect(commits).toHaveLength(2); // after each of the two batches Kafka took
+    expect(offsets.committed.get(segment.file)).toBe(commits[1]);
+    cdc['segments'].clear(); // as after a restart
+    await cdc.poll();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10 + 5); // a batch closes at the end of the entry that fills it
+    expect(sink.events.map((e) => e.digest)).toEqual(reference.sink.events.map((e) => e.digest));
   });
 
   it('keeps its position when the send fails, and sends the same events again', async () => {

@@ -40,7 +40,11 @@ export interface FollowerOptions {
   readonly offsets: OffsetStore;
   readonly sink: EventSink;
   readonly log: Logger;
+  /** Events sent (and progress committed) at a time, so a backlog is streamed, not held whole in memory. */
+  readonly batchEvents?: number;
 }
+
+const DEFAULT_BATCH_EVENTS = 2000;
 
 export interface PollSummary {
   readonly events: number;
@@ -131,7 +135,19 @@ export class CdcFollower {
 
     const path = cdcPath(cdcRawDir, segment.log);
     const from = positions.get(segment.log);
-    const batch: RawMutationEvent<PartitionUpdate>[] = [];
+    let batch: RawMutationEvent<PartitionUpdate>[] = [];
+    let committed = from ?? 0;
+    /** Sends what is decoded so far and records the position after it. */
+    const flush = async (upTo: number): Promise<void> => {
+      if (batch.length > 0) await this.options.sink.send(batch);
+      outcome.events += batch.length;
+      batch = [];
+      if (upTo > committed) {
+        await this.options.offsets.commit(segment.log, upTo);
+        positions.set(segment.log, upTo);
+        committed = upTo;
+      }
+    };
     const problems: CommitLogError[] = [];
     let stoppedAt: number | undefined;
     let result: SegmentReadResult | undefined;
@@ -168,6 +184,8 @@ export class CdcFollower {
         for (const update of event.updates) {
           if (this.options.schema().table(update.tableId)?.schema.cdc) batch.push(this.rawEvent(update));
         }
+        // Entries before `from` are skipped on a re-read, so an entry's end is a safe place to resume.
+        if (batch.length >= (this.options.batchEvents ?? DEFAULT_BATCH_EVENTS)) await flush(event.end);
       }
     } catch (error) {
       // An unreadable header: nothing in this segment can be read.
@@ -175,13 +193,7 @@ export class CdcFollower {
       problems.push(error);
     }
 
-    if (batch.length > 0) await this.options.sink.send(batch);
-    outcome.events = batch.length;
-    const readUpTo = stoppedAt ?? result?.readUpTo;
-    if (readUpTo !== undefined && readUpTo > (from ?? 0)) {
-      await this.options.offsets.commit(segment.log, readUpTo);
-      positions.set(segment.log, readUpTo);
-    }
+    await flush(stoppedAt ?? result?.readUpTo ?? committed);
     // A read stopped by an unknown table ended mid-section: the cursor stays at that section's start.
     if (result && state.cursor) state.cursor.next = result.next;
 

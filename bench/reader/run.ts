@@ -1,0 +1,895 @@
+/**
+ * bench/reader: the cdc-reader on real servers — how fast it drains a backlog of
+ * cdc_raw, and its commit-to-topic latency at steady write rates — against two ceilings
+ * measured in the same run: the rate at which this machine's Cassandra node takes writes
+ * with no reader running (W), and the rate at which the same Kafka client produces the
+ * same events with no decoding (P).
+ *
+ *   npm run bench:reader [-- --seconds 10] [-- --concurrency 64] [-- --rates 1000,2000]
+ *                        [-- --workdir DIR] [-- --keep-workdir]
+ *
+ * 1. A local topology in a fresh temporary workdir (or the running one in --workdir).
+ * 2. A keyspace in dc1 only, with a `cdc = true` table of ~100-byte rows.
+ * 3. Writes as fast as --concurrency requests in flight allow, for --seconds: W.
+ * 4. The built cdc-reader starts and drains what step 3 left in cdc_raw: D, events/s from
+ *    its start to the last event arriving on the raw topic.
+ * 5. At each rate of --rates (default 25, 50 and 75 % of W), writes paced evenly for
+ *    --seconds while a consumer records, per event, its arrival minus its Cassandra
+ *    writetime: measured at the consumer, so an upper bound (see RawTopicFollower). The
+ *    Kafka record timestamp the reader's producer sets and the reader's own /metrics
+ *    histogram are reported beside it, to show where the time goes.
+ * 6. The raw events are read back and produced again to a fresh topic, in requests of at
+ *    most 512 KiB as the reader's sink sends them: P.
+ *
+ * Goals checked: p99 < 500 ms at each steady rate, and D/W >= 1 (the reader drains faster
+ * than the node can take writes, so it is never the node's bottleneck). Results go to
+ * bench/results/reader.json; the reader's log and last /metrics to bench/results/tmp/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CassandraConnection } from '@meridian/cassandra';
+import { type PartitionUpdate, writetimeMicros } from '@meridian/commitlog';
+import { loadDriver, recordedDriver, type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
+import { type ConsumedRecord, type GroupConsumer, KafkaConnection, type OutgoingRecord } from '@meridian/kafka';
+import { uniqueName } from '@meridian/testing';
+
+const ROOT = resolve(__dirname, '..', '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const READER_MAIN = join(ROOT, 'apps', 'cdc-reader', 'dist', 'main.js');
+/** The reader's HTTP port is moved clear of a demo's or an e2e suite's (8081, 10081). */
+const PORT_OFFSET = 3000;
+/** As the reader creates its raw topic (apps/cdc-reader/src/reader.service.ts). */
+const RAW_PARTITIONS = 6;
+const RAW_TOPIC_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+/** As apps/cdc-reader/src/emit/kafka-event-sink.ts bounds its produce requests. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+/** Written before W is measured and not counted in it, so both JVMs' JITs are warm. */
+const WARMUP_SECONDS = 2;
+const SAMPLE_MS = 250;
+/**
+ * The reader counts bytes read (and sets its backlog gauge) when a poll ends, after its
+ * events are acknowledged and its position committed: its /metrics are read this long
+ * after the last event arrived, so that poll has ended (its default poll interval is 250 ms).
+ */
+const READER_SETTLE_MS = 500;
+const PROGRESS_MS = 2000;
+const CATCH_UP_TIMEOUT_MS = 600_000;
+const DRAIN_TIMEOUT_MS = 120_000;
+const P99_GOAL_MS = 500;
+const PAYLOAD = 'meridian bench payload '.repeat(5).slice(0, 100);
+const TABLE = 'rows';
+
+const USAGE = `usage: npm run bench:reader [-- options]
+  --seconds N        length of each measured write phase (default 10)
+  --concurrency N    writes in flight (default 64)
+  --rates R,R,...    steady write rates, writes/s (default 25, 50 and 75 % of the measured W)
+  --workdir DIR      use the topology running in DIR instead of starting one
+  --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
+  --help`;
+
+interface Options {
+  readonly seconds: number;
+  readonly concurrency: number;
+  readonly rates: readonly number[] | undefined;
+  readonly workdir: string | undefined;
+  readonly keepWorkdir: boolean;
+  readonly help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(args: readonly string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        seconds: { type: 'string', default: '10' },
+        concurrency: { type: 'string', default: '64' },
+        rates: { type: 'string' },
+        workdir: { type: 'string' },
+        'keep-workdir': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const problems: string[] = [];
+  const positive = (name: string, text: string, integer: boolean): number => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) problems.push(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
+    return value;
+  };
+  const seconds = positive('seconds', values.seconds, false);
+  const concurrency = positive('concurrency', values.concurrency, true);
+  const rates = values.rates?.split(',').map((r) => positive('rates', r.trim(), false));
+  if (values.workdir !== undefined && !existsSync(values.workdir)) problems.push(`--workdir ${values.workdir} does not exist`);
+  if (values.workdir !== undefined && values['keep-workdir']) problems.push('--keep-workdir applies only to a workdir this run creates, not to --workdir');
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return { seconds, concurrency, rates, workdir: values.workdir && resolve(values.workdir), keepWorkdir: values['keep-workdir'], help: values.help };
+}
+
+const began = performance.now();
+function progress(line: string): void {
+  process.stderr.write(`[bench:reader +${((performance.now() - began) / 1000).toFixed(1)}s] ${line}\n`);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** What this run started, stopped in reverse order once, at the end or on SIGINT/SIGTERM. */
+class Cleanup {
+  private readonly steps: { what: string; run: () => Promise<void> }[] = [];
+  private running: Promise<void> | undefined;
+
+  add(what: string, run: () => Promise<void>): void {
+    this.steps.push({ what, run });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          progress(`cleanup: ${step.what} failed: ${message(error)}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+// ---------------------------------------------------------------- topology
+
+interface Topology {
+  readonly endpoints: TopologyEndpoints;
+  /** True when this run brought it up (and so takes it down). */
+  readonly started: boolean;
+}
+
+async function openTopology(options: Options, cleanup: Cleanup): Promise<Topology> {
+  if (options.workdir !== undefined) {
+    const workdir = options.workdir;
+    const name = await recordedDriver(workdir);
+    if (!name) throw new Error(`nothing is recorded as running in ${workdir} (no topology.json); start one with \`npm run infra -- up --workdir ${workdir}\``);
+    const status = await loadDriver(name).status(workdir);
+    const down = ['dc1-n1', 'kafka-dc1'].filter((c) => status.state[c] !== 'up');
+    if (down.length > 0) throw new Error(`the topology in ${workdir} has ${down.join(' and ')} down`);
+    progress(`using the ${name} topology running in ${workdir}`);
+    return { endpoints: status, started: false };
+  }
+  const workdir = await mkdtemp(join(tmpdir(), 'meridian-bench-reader-'));
+  const driver = loadDriver('local');
+  const log = (line: string) => progress(`infra: ${line}`);
+  cleanup.add('removing the workdir', async () => {
+    if (options.keepWorkdir) progress(`workdir kept: ${workdir}`);
+    else await rm(workdir, { recursive: true, force: true });
+  });
+  cleanup.add('stopping the topology', () => driver.down(workdir, log));
+  progress(`bringing up a local topology in ${workdir}`);
+  const endpoints = await driver.up({ workdir, dc1Nodes: 1, startTimeoutMs: 300_000 }, log);
+  return { endpoints, started: true };
+}
+
+// ---------------------------------------------------------------- load generator
+
+interface WriteRun {
+  /** Ids written: [fromId, toId). */
+  readonly fromId: number;
+  readonly toId: number;
+  readonly acknowledged: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+/** Inserts rows with increasing ids; each acknowledged insert is one event to expect on the raw topic. */
+class RowWriter {
+  private nextId = 0;
+  /** Ids whose insert failed: Cassandra may or may not have applied them, so no event is expected for them. */
+  readonly failed = new Set<number>();
+  acknowledged = 0;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly cassandra: CassandraConnection,
+    private readonly table: string,
+  ) {}
+
+  get issued(): number {
+    return this.nextId;
+  }
+
+  /** As fast as `concurrency` requests in flight allow. */
+  flatOut(label: string, seconds: number, concurrency: number): Promise<WriteRun> {
+    return this.measure(label, seconds, concurrency, () => true);
+  }
+
+  /** Write k is sent at start + k/rate, so the rate is even; a writer that falls behind sends at once until it is on time again. */
+  paced(label: string, rate: number, seconds: number, concurrency: number): Promise<WriteRun> {
+    const total = Math.round(rate * seconds);
+    let slot = 0;
+    return this.measure(label, seconds, concurrency, async (start) => {
+      const k = slot++;
+      if (k >= total) return false;
+      const wait = start + (k * 1000) / rate - performance.now();
+      if (wait >= 1) await sleep(wait);
+      return true;
+    });
+  }
+
+  /** Runs `concurrency` loops that each write while `before` says so and the time lasts. */
+  private async measure(label: string, seconds: number, concurrency: number, before: (start: number) => boolean | Promise<boolean>): Promise<WriteRun> {
+    const fromId = this.nextId;
+    const ackedBefore = this.acknowledged;
+    const failedBefore = this.failed.size;
+    const start = performance.now();
+    const end = start + seconds * 1000;
+    const ticker = setInterval(() => progress(`${label}: ${this.acknowledged - ackedBefore} rows written`), PROGRESS_MS);
+    try {
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while ((await before(start)) && performance.now() < end) await this.writeOne();
+        }),
+      );
+    } finally {
+      clearInterval(ticker);
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    const acknowledged = this.acknowledged - ackedBefore;
+    const failed = this.failed.size - failedBefore;
+    if (failed > 0) progress(`${label}: ${failed} writes failed, the last with: ${this.lastError ?? '?'}`);
+    return { fromId, toId: this.nextId, acknowledged, failed, seconds: elapsed, perSecond: acknowledged / elapsed };
+  }
+
+  private async writeOne(): Promise<void> {
+    const id = this.nextId++;
+    try {
+      await this.cassandra.execute(`INSERT INTO ${this.table} (id, payload) VALUES (?, ?)`, [id, `${id} ${PAYLOAD}`.slice(0, 100)], 'LOCAL_ONE');
+      this.acknowledged++;
+    } catch (error) {
+      this.failed.add(id);
+      this.lastError = message(error);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- consumer
+
+/** The fields of a raw mutation event read here (the whole contract: libs/contracts, libs/commitlog/docs/dump-format.md). */
+interface RawEvent {
+  readonly update: PartitionUpdate;
+}
+
+interface Arrival {
+  readonly id: number;
+  /** When the consumer was handed its batch (ms since the epoch). */
+  readonly arrivedMs: number;
+  /** Its Cassandra writetime, in ms (the driver's client-side timestamp: same clock as arrivedMs). */
+  readonly writtenMs: number | undefined;
+  /** The Kafka record timestamp: set by the reader's producer when it built the produce request. */
+  readonly producedMs: number;
+}
+
+/**
+ * Follows the raw topic from its start with one consumer-group member and records the
+ * first arrival of each of the bench table's rows. Each fetched batch is stamped when it
+ * is handed over: the fetch waits at most 50 ms but the broker answers as soon as records
+ * are there, so what this adds to the latency is one fetch round trip and this process's
+ * share of the CPU (it runs beside the load generator). Nothing is committed: the group
+ * is used once.
+ */
+class RawTopicFollower {
+  readonly arrivals: Arrival[] = [];
+  /** Events of a row already seen (the reader delivers at least once). */
+  duplicates = 0;
+  batches = 0;
+  /** When a batch last brought a row not seen before. */
+  lastNewMs = Date.now();
+  private readonly ids = new Set<number>();
+  private readonly nextOffset = new Map<number, bigint>();
+  private consumer: GroupConsumer | undefined;
+
+  constructor(
+    private readonly kafka: KafkaConnection,
+    private readonly topic: string,
+    private readonly keyspace: string,
+  ) {}
+
+  get received(): number {
+    return this.ids.size;
+  }
+
+  async start(): Promise<void> {
+    this.consumer = await this.kafka.consume({
+      groupId: uniqueName('bench_reader'),
+      topics: [this.topic],
+      isolation: 'read_uncommitted',
+      eachBatch: (batch) => {
+        const arrivedMs = Date.now();
+        this.batches++;
+        for (const record of batch.records) this.take(record, arrivedMs);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  describe(): string {
+    return `consumer: ${this.batches} batches, new events ${((Date.now() - this.lastNewMs) / 1000).toFixed(1)} s ago`;
+  }
+
+  private take(record: ConsumedRecord, arrivedMs: number): void {
+    // A consumer that restarts after an error fetches from the start again: those records are skipped.
+    const offset = BigInt(record.offset);
+    if (offset < (this.nextOffset.get(record.partition) ?? 0n)) return;
+    this.nextOffset.set(record.partition, offset + 1n);
+    if (!record.value) return;
+    const { update } = JSON.parse(record.value.toString('utf8')) as RawEvent;
+    if (update.keyspace !== this.keyspace || update.table !== TABLE) return;
+    const id = Number(update.key['id']);
+    if (this.ids.has(id)) {
+      this.duplicates++;
+      return;
+    }
+    this.ids.add(id);
+    this.lastNewMs = arrivedMs;
+    const micros = writetimeMicros(update);
+    this.arrivals.push({ id, arrivedMs, writtenMs: micros === undefined ? undefined : Number(micros) / 1000, producedMs: Number(record.timestamp) });
+  }
+}
+
+/** Arrivals of the rows [fromId, toId) whose writes were acknowledged. */
+function arrivalsOf(follower: RawTopicFollower, run: WriteRun, failed: ReadonlySet<number>): Arrival[] {
+  return follower.arrivals.filter((a) => a.id >= run.fromId && a.id < run.toId && !failed.has(a.id));
+}
+
+// ---------------------------------------------------------------- the reader process
+
+interface ProcessUsage {
+  /** CPU time (user + system) over wall time. */
+  readonly cores: number;
+  readonly rssMiBMean: number;
+  readonly rssMiBPeak: number;
+}
+
+/** Samples a process's CPU time and resident memory from /proc (Linux). */
+class ProcessSampler {
+  private static readonly ticksPerSecond = clockTicks();
+  private samples: { atMs: number; ticks: number; rssKiB: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    this.samples = [];
+    this.sample();
+    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
+  }
+
+  stop(): ProcessUsage {
+    clearInterval(this.timer);
+    this.sample();
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    if (!first || !last || last.atMs <= first.atMs) return { cores: Number.NaN, rssMiBMean: Number.NaN, rssMiBPeak: Number.NaN };
+    const rss = this.samples.map((s) => s.rssKiB / 1024);
+    return {
+      cores: (last.ticks - first.ticks) / ProcessSampler.ticksPerSecond / ((last.atMs - first.atMs) / 1000),
+      rssMiBMean: rss.reduce((a, b) => a + b, 0) / rss.length,
+      rssMiBPeak: Math.max(...rss),
+    };
+  }
+
+  private sample(): void {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // The command name may hold spaces; the fields after it start with field 3 (state),
+      // so utime (field 14) and stime (field 15) are the 12th and 13th after the ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1]);
+      if (Number.isFinite(ticks) && Number.isFinite(rssKiB)) this.samples.push({ atMs: performance.now(), ticks, rssKiB });
+    } catch {
+      // the process has exited: the samples so far stand
+    }
+  }
+}
+
+function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** The reader's own figures from its /metrics (Prometheus text). */
+interface ReaderFigures {
+  readonly events: number;
+  readonly bytesRead: number;
+  readonly backlogBytes: number;
+  /** meridian_reader_latency_seconds: writetime to Kafka's acknowledgement, cumulative per bucket bound (seconds). */
+  readonly latencyBuckets: ReadonlyMap<number, number>;
+  readonly latencySum: number;
+  readonly latencyCount: number;
+}
+
+async function readerFigures(reader: RunningService): Promise<{ figures: ReaderFigures; text: string }> {
+  const response = await fetch(`http://127.0.0.1:${reader.instance.httpPort}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const text = await response.text();
+  const values = new Map<string, number>();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const match = /^(meridian_reader_\w+)(?:\{([^}]*)\})?\s+(\S+)$/.exec(line);
+    if (!match?.[1] || match[3] === undefined) continue;
+    const [, name, labels = '', value] = match;
+    if (name === 'meridian_reader_latency_seconds_bucket') {
+      const le = /le="([^"]+)"/.exec(labels)?.[1];
+      if (le !== undefined) buckets.set(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(value));
+    } else {
+      values.set(name, Number(value));
+    }
+  }
+  const figure = (name: string) => values.get(name) ?? 0;
+  return {
+    text,
+    figures: {
+      events: figure('meridian_reader_events_total'),
+      bytesRead: figure('meridian_reader_bytes_read_total'),
+      backlogBytes: figure('meridian_reader_backlog_bytes'),
+      latencyBuckets: buckets,
+      latencySum: figure('meridian_reader_latency_seconds_sum'),
+      latencyCount: figure('meridian_reader_latency_seconds_count'),
+    },
+  };
+}
+
+interface ReaderDelta {
+  readonly events: number;
+  readonly bytesRead: number;
+  /** Mean writetime-to-acknowledgement, from the histogram's sum and count. */
+  readonly latencyMeanMs: number;
+  /** The bucket bounds the p50 and p99 fall under (Infinity: above the largest bucket). */
+  readonly latencyP50AtMostMs: number;
+  readonly latencyP99AtMostMs: number;
+}
+
+function readerDelta(before: ReaderFigures | undefined, after: ReaderFigures): ReaderDelta {
+  const count = after.latencyCount - (before?.latencyCount ?? 0);
+  const atMost = (q: number): number => {
+    const bounds = [...after.latencyBuckets.keys()].sort((a, b) => a - b);
+    for (const le of bounds) {
+      if ((after.latencyBuckets.get(le) ?? 0) - (before?.latencyBuckets.get(le) ?? 0) >= q * count) return le * 1000;
+    }
+    return Number.POSITIVE_INFINITY;
+  };
+  return {
+    events: after.events - (before?.events ?? 0),
+    bytesRead: after.bytesRead - (before?.bytesRead ?? 0),
+    latencyMeanMs: count > 0 ? ((after.latencySum - (before?.latencySum ?? 0)) / count) * 1000 : Number.NaN,
+    latencyP50AtMostMs: count > 0 ? atMost(0.5) : Number.NaN,
+    latencyP99AtMostMs: count > 0 ? atMost(0.99) : Number.NaN,
+  };
+}
+
+/** The warnings and errors in the reader's log (Nest writes the level in upper case). */
+function logProblems(logFile: string): string[] {
+  try {
+    return readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => /\b(WARN|ERROR|FATAL)\b|Error:/.test(line));
+  } catch {
+    return [];
+  }
+}
+
+/** Polls until `done`, printing `describe()` every few seconds; fails if the reader exits or the time runs out. */
+async function waitUntil(what: string, reader: RunningService, timeoutMs: number, done: () => boolean, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let nextProgress = Date.now() + PROGRESS_MS;
+  // Says how far the reader itself is, so a stall shows on which side it is.
+  const state = async () => {
+    const figures = await readerFigures(reader).then(
+      ({ figures: f }) => `reader: ${f.events} events acknowledged, ${(f.backlogBytes / 1024).toFixed(0)} KiB not read yet`,
+      () => 'reader: /metrics does not answer',
+    );
+    return `${describe()}; ${figures}`;
+  };
+  while (!done()) {
+    const { exitCode, signalCode } = reader.process;
+    if (exitCode !== null || signalCode !== null) throw new Error(`the cdc-reader exited (${exitCode ?? signalCode ?? '?'}) while waiting for ${what}; see ${reader.logFile}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (${await state()}); see ${reader.logFile}`);
+    if (Date.now() >= nextProgress) {
+      progress(await state());
+      nextProgress += PROGRESS_MS;
+    }
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------- figures
+
+interface Latency {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function percentiles(values: readonly number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
+}
+
+interface SteadyRate {
+  readonly targetPerSecond: number;
+  readonly write: WriteRun;
+  readonly delivered: number;
+  readonly deliveredPerSecond: number;
+  /** Cassandra writetime to arrival at this benchmark's consumer: an upper bound. */
+  readonly latencyAtConsumerMs: Latency;
+  /** Cassandra writetime to the Kafka record timestamp (the reader's producer building the request). */
+  readonly latencyAtProduceMs: Latency;
+  /**
+   * Time between the reader's produce requests (distinct record timestamps): how often it
+   * sends, which bounds how long a write waits in cdc_raw before its event leaves.
+   */
+  readonly readerSendGapMs: Latency;
+  readonly reader: ReaderDelta;
+  readonly readerProcess: ProcessUsage;
+  readonly p99GoalMet: boolean;
+}
+
+async function steadyRate(
+  rate: number,
+  options: Options,
+  writer: RowWriter,
+  follower: RawTopicFollower,
+  reader: RunningService,
+  sampler: ProcessSampler,
+): Promise<SteadyRate> {
+  const label = `steady ${rate}/s`;
+  progress(`${label}: writing for ${options.seconds} s`);
+  const before = (await readerFigures(reader)).figures;
+  const startMs = Date.now();
+  sampler.start();
+  const write = await writer.paced(label, rate, options.seconds, options.concurrency);
+  const mine = () => arrivalsOf(follower, write, writer.failed);
+  await waitUntil(`${label}'s events`, reader, DRAIN_TIMEOUT_MS, () => mine().length >= write.acknowledged, () => `${label}: ${mine().length} of ${write.acknowledged} events on the raw topic; ${follower.describe()}`);
+  const readerProcess = sampler.stop();
+  await sleep(READER_SETTLE_MS);
+  const readerFigs = readerDelta(before, (await readerFigures(reader)).figures);
+  const arrivals = mine();
+  const lastMs = Math.max(...arrivals.map((a) => a.arrivedMs));
+  const written = arrivals.filter((a) => a.writtenMs !== undefined) as (Arrival & { writtenMs: number })[];
+  const atConsumer = percentiles(written.map((a) => a.arrivedMs - a.writtenMs));
+  const sends = [...new Set(arrivals.map((a) => a.producedMs))].sort((a, b) => a - b);
+  const result: SteadyRate = {
+    targetPerSecond: rate,
+    write,
+    delivered: arrivals.length,
+    deliveredPerSecond: arrivals.length / ((lastMs - startMs) / 1000),
+    latencyAtConsumerMs: atConsumer,
+    latencyAtProduceMs: percentiles(written.map((a) => a.producedMs - a.writtenMs)),
+    readerSendGapMs: percentiles(sends.slice(1).map((at, i) => at - (sends[i] ?? at))),
+    reader: readerFigs,
+    readerProcess,
+    p99GoalMet: atConsumer.p99 < P99_GOAL_MS,
+  };
+  progress(`${label}: ${write.perSecond.toFixed(0)} written/s, p99 ${atConsumer.p99.toFixed(0)} ms at the consumer`);
+  return result;
+}
+
+interface Baseline {
+  readonly events: number;
+  readonly bytes: number;
+  readonly requests: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+/** The produce-only ceiling: the raw topic's events, as they are, produced again by the same client. */
+async function produceBaseline(kafka: KafkaConnection, rawTopic: string): Promise<Baseline> {
+  progress(`baseline: reading ${rawTopic} back`);
+  const records = await kafka.readToEnd(rawTopic, 300_000);
+  // Chunks are made before the clock starts: the baseline is the client's produce rate alone.
+  const chunks: OutgoingRecord[][] = [];
+  let chunk: OutgoingRecord[] = [];
+  let chunkBytes = 0;
+  let bytes = 0;
+  for (const { key, value } of records) {
+    const size = (key?.length ?? 0) + (value?.length ?? 0);
+    if (chunk.length > 0 && chunkBytes + size > MAX_REQUEST_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      chunkBytes = 0;
+    }
+    chunk.push({ key, value });
+    chunkBytes += size;
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+
+  const topic = uniqueName('bench_produce');
+  await kafka.createTopics([{ topic, partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES }]);
+  const producer = await kafka.producer();
+  try {
+    progress(`baseline: producing ${records.length} events (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${topic} in ${chunks.length} requests`);
+    const start = performance.now();
+    for (const c of chunks) await producer.send(topic, c);
+    const seconds = (performance.now() - start) / 1000;
+    return { events: records.length, bytes, requests: chunks.length, seconds, perSecond: records.length / seconds };
+  } finally {
+    await producer.close();
+  }
+}
+
+// ---------------------------------------------------------------- the run
+
+async function run(options: Options, cleanup: Cleanup): Promise<void> {
+  const machine = { os: `${type()} ${release()}`, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg() };
+  const topology = await openTopology(options, cleanup);
+  const { endpoints } = topology;
+  const node = endpoints.cassandra.find((n) => n.name === 'dc1-n1');
+  const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
+  if (!node || !broker) throw new Error('the topology has no dc1-n1 or no Kafka in dc1');
+
+  const cassandra = new CassandraConnection({ contactPoints: [`${node.cql.host}:${node.cql.port}`], localDataCenter: 'dc1' });
+  const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'bench-reader' });
+  cleanup.add('closing the Cassandra connection', () => cassandra.close());
+  cleanup.add('closing the Kafka connection', () => kafka.close());
+
+  const keyspace = uniqueName('bench_reader');
+  await cassandra.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1}`);
+  await cassandra.execute(`CREATE TABLE ${keyspace}.${TABLE} (id bigint PRIMARY KEY, payload text) WITH cdc = true`);
+  progress(`table ${keyspace}.${TABLE} created (cdc = true, replicated to dc1 only)`);
+  const writer = new RowWriter(cassandra, `${keyspace}.${TABLE}`);
+
+  // 3. The node's write ceiling, with no reader running.
+  progress(`write rate: ${WARMUP_SECONDS} s warm-up, then ${options.seconds} s flat out, ${options.concurrency} in flight, LOCAL_ONE`);
+  await writer.flatOut('warm-up', WARMUP_SECONDS, options.concurrency);
+  const writeRate = await writer.flatOut('write rate', options.seconds, options.concurrency);
+  progress(`write rate: W = ${writeRate.perSecond.toFixed(0)} writes/s`);
+
+  // 4. The reader starts and drains cdc_raw: everything written so far.
+  const rawTopic = uniqueName('bench_raw');
+  // Created here, as the reader would, so the consumer's subscription cannot auto-create it with one partition.
+  await kafka.createTopics([{ topic: rawTopic, partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES }]);
+  const backlog = writer.acknowledged;
+  const backlogIds = writer.issued;
+  const follower = new RawTopicFollower(kafka, rawTopic, keyspace);
+  await follower.start();
+  cleanup.add('stopping the consumer', () => follower.stop());
+  const instance = serviceInstances(endpoints, 'dc1', PORT_OFFSET).find((s) => s.service === 'cdc-reader' && s.node === 'dc1-n1');
+  if (!instance) throw new Error('no cdc-reader instance for dc1-n1');
+  progress(`catch-up: starting the cdc-reader for dc1-n1 into ${rawTopic}; ${backlog} rows are waiting in cdc_raw`);
+  const catchUpStartMs = Date.now();
+  const reader = await startService({ ...instance, env: { ...instance.env, MERIDIAN_RAW_TOPIC: rawTopic } }, join(endpoints.workdir, 'services'));
+  cleanup.add('copying the reader log', () => {
+    mkdirSync(join(RESULTS, 'tmp'), { recursive: true });
+    copyFileSync(reader.logFile, join(RESULTS, 'tmp', 'reader.log'));
+    return Promise.resolve();
+  });
+  cleanup.add('stopping the cdc-reader', () => reader.stop());
+  const pid = reader.process.pid;
+  if (pid === undefined) throw new Error(`the cdc-reader did not start; see ${reader.logFile}`);
+  const sampler = new ProcessSampler(pid);
+  sampler.start();
+  let healthyAfterMs: number | undefined;
+  // Handled at once, so a reader that dies early is reported by waitUntil below, not as an unhandled rejection.
+  let unhealthy: Error | undefined;
+  const healthy = waitHealthy(reader, 60_000).then(
+    () => {
+      healthyAfterMs = Date.now() - catchUpStartMs;
+    },
+    (error: unknown) => {
+      unhealthy = error instanceof Error ? error : new Error(String(error));
+    },
+  );
+  // Kafka's acknowledgement of the last backlog event, as the reader counts it.
+  let acknowledgedAtMs: number | undefined;
+  const ackWatch = (async () => {
+    while (acknowledgedAtMs === undefined && reader.process.exitCode === null && reader.process.signalCode === null) {
+      const figures = await readerFigures(reader).catch(() => undefined);
+      if (figures && figures.figures.events >= backlog) acknowledgedAtMs = Date.now();
+      else await sleep(100);
+    }
+  })();
+  await waitUntil('the backlog on the raw topic', reader, CATCH_UP_TIMEOUT_MS, () => follower.received >= backlog, () => `catch-up: ${follower.received} of ${backlog} events on the raw topic; ${follower.describe()}`);
+  await healthy;
+  if (unhealthy !== undefined) throw unhealthy;
+  await ackWatch;
+  const catchUpUsage = sampler.stop();
+  await sleep(READER_SETTLE_MS);
+  const { figures: afterCatchUp } = await readerFigures(reader);
+  const catchUpArrivals = follower.arrivals.filter((a) => a.id < backlogIds && !writer.failed.has(a.id));
+  const firstMs = Math.min(...catchUpArrivals.map((a) => a.arrivedMs));
+  const lastMs = Math.max(...catchUpArrivals.map((a) => a.arrivedMs));
+  const catchUpSeconds = (lastMs - catchUpStartMs) / 1000;
+  const catchUp = {
+    events: backlog,
+    seconds: catchUpSeconds,
+    /** D: from the reader's start (process spawn) to the last event arriving at the consumer. */
+    perSecond: backlog / catchUpSeconds,
+    healthyAfterMs,
+    firstEventAfterMs: firstMs - catchUpStartMs,
+    lastEventAfterMs: lastMs - catchUpStartMs,
+    /** From the reader's start to Kafka acknowledging its last backlog event (the reader's own count). */
+    acknowledgedPerSecond: acknowledgedAtMs === undefined ? Number.NaN : backlog / ((acknowledgedAtMs - catchUpStartMs) / 1000),
+    reader: readerDelta(undefined, afterCatchUp),
+    readerProcess: catchUpUsage,
+  };
+  progress(`catch-up: D = ${catchUp.perSecond.toFixed(0)} events/s (${backlog} events in ${catchUpSeconds.toFixed(1)} s)`);
+
+  // 5. Steady rates.
+  const rates = options.rates ?? [0.25, 0.5, 0.75].map((f) => Math.max(10, Math.round((writeRate.perSecond * f) / 10) * 10));
+  const steady: SteadyRate[] = [];
+  for (const rate of rates) {
+    await sleep(1000); // a pause between phases, so one's tail is not the next one's start
+    steady.push(await steadyRate(rate, options, writer, follower, reader, sampler));
+  }
+  await follower.stop();
+  const final = await readerFigures(reader);
+  mkdirSync(join(RESULTS, 'tmp'), { recursive: true });
+  writeFileSync(join(RESULTS, 'tmp', 'reader-metrics.txt'), final.text);
+  await reader.stop(); // the baseline gets the machine to itself
+  const readerLogProblems = logProblems(reader.logFile);
+
+  // 6. The produce-only ceiling.
+  const baseline = await produceBaseline(kafka, rawTopic);
+  progress(`baseline: P = ${baseline.perSecond.toFixed(0)} events/s`);
+
+  // 7. Report.
+  const ratios = { readerToProduce: catchUp.perSecond / baseline.perSecond, readerToWrites: catchUp.perSecond / writeRate.perSecond };
+  const goals = { p99UnderMsAtEachRate: P99_GOAL_MS, p99Met: steady.every((s) => s.p99GoalMet), drainAtLeastWriteRate: ratios.readerToWrites >= 1 };
+  printReport({ options, endpoints, writeRate, catchUp, steady, baseline, ratios, goals, duplicates: follower.duplicates, readerLogProblems });
+  const out = join(RESULTS, 'reader.json');
+  const results = {
+    date: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: loadavg() },
+    versions: { cassandra: endpoints.cassandraVersion, kafka: endpoints.kafkaVersion, node: process.version },
+    options: { ...options, rates, warmupSeconds: WARMUP_SECONDS, payloadBytes: PAYLOAD.length, consistency: 'LOCAL_ONE' },
+    topology: { driver: endpoints.driver, startedByThisRun: topology.started },
+    writeRate,
+    catchUp,
+    steady,
+    baseline,
+    ratios,
+    goals,
+    duplicates: follower.duplicates,
+    readerLogProblems,
+    notes: [
+      "latencyAtConsumerMs: Cassandra writetime (the driver's client-side timestamp) to arrival at this benchmark's consumer, which runs beside the load generator: an upper bound",
+      "latencyAtProduceMs: writetime to the Kafka record timestamp set by the reader's producer when it built the produce request",
+      "reader: the cdc-reader's own /metrics over the phase; latency there is writetime to Kafka's acknowledgement, given as histogram bucket bounds",
+    ],
+  };
+  writeFileSync(out, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`);
+  process.stdout.write(`results: ${out}\n`);
+}
+
+interface Report {
+  readonly options: Options;
+  readonly endpoints: TopologyEndpoints;
+  readonly writeRate: WriteRun;
+  readonly catchUp: {
+    events: number;
+    seconds: number;
+    perSecond: number;
+    acknowledgedPerSecond: number;
+    healthyAfterMs: number | undefined;
+    firstEventAfterMs: number;
+    lastEventAfterMs: number;
+    readerProcess: ProcessUsage;
+    reader: ReaderDelta;
+  };
+  readonly steady: readonly SteadyRate[];
+  readonly baseline: Baseline;
+  readonly ratios: { readerToProduce: number; readerToWrites: number };
+  readonly goals: { p99Met: boolean; drainAtLeastWriteRate: boolean };
+  readonly duplicates: number;
+  readonly readerLogProblems: readonly string[];
+}
+
+function printReport(r: Report): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const n = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+  const bound = (ms: number) => (Number.isFinite(ms) ? `<=${n(ms)}` : ms === Number.POSITIVE_INFINITY ? '>60000' : '-');
+  const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const { writeRate: w, catchUp: c, baseline: b } = r;
+  out(`cdc-reader on Cassandra ${r.endpoints.cassandraVersion} / Kafka ${r.endpoints.kafkaVersion} (${r.endpoints.driver} driver), ${cpus().length} CPUs`);
+  out();
+  out(`W  Cassandra write rate, no reader   ${n(w.perSecond).padStart(8)} writes/s  (${w.acknowledged} rows in ${n(w.seconds, 1)} s, ${r.options.concurrency} in flight, LOCAL_ONE${w.failed > 0 ? `, ${w.failed} failed` : ''})`);
+  out(`D  reader catch-up (drain)           ${n(c.perSecond).padStart(8)} events/s  (${c.events} events in ${n(c.seconds, 1)} s from the reader's start; to Kafka's ack of the last: ${n(c.acknowledgedPerSecond)}/s)`);
+  out(`                                      after the reader's start: healthy ${c.healthyAfterMs ?? '?'} ms, first event ${c.firstEventAfterMs} ms, last ${c.lastEventAfterMs} ms`);
+  out(`                                      reader CPU ${n(c.readerProcess.cores, 2)} cores, RSS ${n(c.readerProcess.rssMiBMean)} MiB mean / ${n(c.readerProcess.rssMiBPeak)} peak, ${n(c.reader.bytesRead / 2 ** 20, 1)} MiB of cdc_raw read`);
+  out(`P  produce-only baseline             ${n(b.perSecond).padStart(8)} events/s  (${b.events} events, ${n(b.bytes / 2 ** 20, 1)} MiB in ${b.requests} requests of <= 512 KiB, ${n(b.seconds, 2)} s, idempotent producer)`);
+  out();
+  out("Steady rates. Latency is Cassandra writetime -> arrival at this benchmark's consumer (which shares the machine");
+  out('with the load generator): an upper bound. "produce p99" is writetime -> the Kafka record timestamp the reader\'s');
+  out('producer sets when it builds the request; "ack p99" the bucket of the reader\'s own /metrics histogram (writetime -> ack);');
+  out('"send gap" the time between two of the reader\'s produce requests, p50/p99.');
+  const header = ['target/s', 'written/s', 'delivered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'produce p99', 'ack p99', 'send gap', 'CPU cores', 'RSS MiB', `p99<${P99_GOAL_MS}`];
+  const row = (cells: readonly string[]) => out(cells.map((cell, i) => cell.padStart(Math.max(header[i]?.length ?? 0, 9))).join(' '));
+  row(header);
+  for (const s of r.steady) {
+    const l = s.latencyAtConsumerMs;
+    row([
+      n(s.targetPerSecond),
+      n(s.write.perSecond),
+      n(s.deliveredPerSecond),
+      n(l.p50),
+      n(l.p95),
+      n(l.p99),
+      n(l.max),
+      n(s.latencyAtProduceMs.p99),
+      bound(s.reader.latencyP99AtMostMs),
+      `${n(s.readerSendGapMs.p50)}/${n(s.readerSendGapMs.p99)}`,
+      n(s.readerProcess.cores, 2),
+      `${n(s.readerProcess.rssMiBMean)}/${n(s.readerProcess.rssMiBPeak)}`,
+      pass(s.p99GoalMet),
+    ]);
+  }
+  out();
+  out(`D/P = ${n(r.ratios.readerToProduce, 2)}  (reader vs the produce-only ceiling)`);
+  out(`D/W = ${n(r.ratios.readerToWrites, 2)}  (>= 1: the reader drains faster than the node takes writes)  ${pass(r.goals.drainAtLeastWriteRate)}`);
+  out(`p99 < ${P99_GOAL_MS} ms at every steady rate: ${pass(r.goals.p99Met)}`);
+  if (r.duplicates > 0) out(`duplicate events (the same row delivered again): ${r.duplicates}`);
+  out(`reader log: ${r.readerLogProblems.length} warning/error line(s)${r.readerLogProblems.length > 0 ? '; first:' : ''}`);
+  for (const line of r.readerLogProblems.slice(0, 5)) out(`  ${line}`);
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench:reader: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!existsSync(READER_MAIN)) {
+    process.stderr.write(`bench:reader: ${READER_MAIN} is missing; build the services first: npx nx run-many -t build\n`);
+    return 2;
+  }
+  const cleanup = new Cleanup();
+  // Kept registered (not `once`): a second signal while cleaning up must not end the process
+  // before the topology is down, and tsx relays a terminal's Ctrl-C a second time.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    progress(`${signal}: stopping what this run started`);
+    void cleanup.run().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await run(options, cleanup);
+    return 0;
+  } catch (error) {
+    progress(`failed: ${message(error)}`);
+    return 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+void main().then((code) => process.exit(code));
