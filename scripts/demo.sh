@@ -18,4 +18,6 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
 fi
 echo "building the services..."
 npx nx run-many -t build --output-style=static >/dev/null
-exec npx tsx --conditions=@meridian/source infra/src/demo.ts "$@"
+# node --import tsx, not the tsx CLI: the CLI kills its child when a Ctrl-C is not confirmed
+# within a few milliseconds, and then the demo could not stop what it started.
+exec node --conditions=@meridian/source --import tsx infra/src/demo.ts "$@"
