@@ -115,11 +115,18 @@ export function cdcReaderTests(ctx: ReaderTestContext): void {
         [`INSERT INTO ${table} (pk, ck, v) VALUES (5, 1, 'old') USING TIMESTAMP 1234`, []],
         [`ALTER TABLE ${table} ADD note text`, []],
         [`INSERT INTO ${table} (pk, ck, note) VALUES (6, 1, ?)`, ['added later']],
+        // A table without CDC, turned on mid-stream: what is written after that is streamed.
+        [`CREATE TABLE ${keyspace}.late (id int PRIMARY KEY, v text)`, []],
+        [`INSERT INTO ${keyspace}.late (id, v) VALUES (1, 'before cdc')`, []],
+        [`ALTER TABLE ${keyspace}.late WITH cdc = true`, []],
+        [`INSERT INTO ${keyspace}.late (id, v) VALUES (2, 'after cdc')`, []],
       ];
       for (const [cql, params] of statements) await dc1.execute(cql, params, 'LOCAL_QUORUM');
 
-      const events = await eventsOn(topic, keyspace, statements.length - 1);
-      expect(events).toHaveLength(statements.length - 1); // one per write; the ALTER is not a write
+      const all = await eventsOn(topic, keyspace, statements.length - 4);
+      expect(all.filter((e) => e.update.table === 'late').map((e) => e.update.key['id'])).toEqual([2]);
+      const events = all.filter((e) => e.update.table === 'kinds');
+      expect(events).toHaveLength(10); // one per write to it; the ALTER is not a write
       const at = (pk: number, ck?: number) => {
         const found = events.filter((e) => e.update.key['pk'] === pk && (ck === undefined || e.update.rows.some((r) => r.clustering['ck'] === ck)));
         if (found.length === 0) throw new Error(`no event for pk ${pk}${ck === undefined ? '' : ` ck ${ck}`}`);

@@ -1,7 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CassandraConnection, loadSchema } from '@meridian/cassandra';
+import { CassandraConnection, loadSchema, schemaVersion } from '@meridian/cassandra';
 import { SchemaIndex } from '@meridian/commitlog';
 import { KafkaConnection, type RecordProducer } from '@meridian/kafka';
 import { Metrics, SERVICE_CONFIG } from '@meridian/service';
@@ -42,6 +42,7 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
   private fileEvents = 0;
   private retryMs = 0;
   private schema: SchemaIndex | undefined;
+  private loadedSchemaVersion: string | undefined;
   private cdcTotalSpaceBytes = DEFAULT_CDC_TOTAL_SPACE_BYTES;
   private follower: CdcFollower | undefined;
   private producer: RecordProducer | undefined;
@@ -139,6 +140,7 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
         return this.schema;
       },
       refreshSchema: () => this.refreshSchema(),
+      checkSchema: () => this.checkSchema(),
       offsets: new KafkaOffsetStore(this.kafka, this.producer, offsetsTopic, this.config.MERIDIAN_NODE),
       sink: {
         send: async (events) => {
@@ -152,11 +154,26 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
     return this.follower;
   }
 
+  /** Reloads the schema when the node's schema version is not the one loaded; if the node is away, goes on with the schema it has. */
+  private async checkSchema(): Promise<void> {
+    let version: string;
+    try {
+      version = await schemaVersion(this.cassandra);
+    } catch (error) {
+      this.logger.warn(`cannot check the schema version, decoding with the schema loaded before: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (version !== this.loadedSchemaVersion) await this.refreshSchema();
+  }
+
   /** Reloads the schema from this reader's node; if the node is away, decoding goes on with the schema it has. */
   private async refreshSchema(): Promise<void> {
     try {
+      // Read first: a change made while the schema loads shows as a new version next time.
+      const version = await schemaVersion(this.cassandra);
       const description = await loadSchema(this.cassandra);
       this.schema = new SchemaIndex(description);
+      this.loadedSchemaVersion = version;
       this.logger.log(`schema loaded: ${description.tables.filter((t) => t.cdc).length} cdc table(s) of ${description.tables.length}`);
     } catch (error) {
       if (!this.schema) throw error;

@@ -7,4 +7,4 @@ export {
   type Row,
 } from './cassandra-connection';
 
-export { describeSchema, loadSchema, type SchemaRows } from './schema-loader';
+export { describeSchema, loadSchema, type SchemaRows, schemaVersion } from './schema-loader';

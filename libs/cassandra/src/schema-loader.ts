@@ -264,3 +264,10 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The node's schema version: it changes with every schema change, so an unchanged one means a loaded schema is still current. */
+export async function schemaVersion(connection: CassandraConnection): Promise<string> {
+  const [row] = await connection.execute('SELECT schema_version FROM system.local', [], 'LOCAL_ONE');
+  if (!row) throw new Error('system.local returned no row');
+  return uuid(row, 'schema_version', 'system.local');
+}

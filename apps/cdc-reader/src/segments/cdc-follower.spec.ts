@@ -59,7 +59,7 @@ function cdcRaw(nodeName: string, idx?: string) {
   return { dir, segment };
 }
 
-function follower(dir: string, node: string, options: { schema?: SchemaDescription; refreshed?: SchemaDescription; batchEvents?: number } = {}) {
+function follower(dir: string, node: string, options: { schema?: SchemaDescription; refreshed?: SchemaDescription; batchEvents?: number; current?: SchemaDescription } = {}) {
   let schema = new SchemaIndex(options.schema ?? fullSchema);
   const offsets = new MemoryOffsets();
   const sink = new MemorySink();
@@ -81,6 +81,14 @@ function follower(dir: string, node: string, options: { schema?: SchemaDescripti
     sink,
     log,
     ...(options.batchEvents === undefined ? {} : { batchEvents: options.batchEvents }),
+    ...(options.current === undefined
+      ? {}
+      : {
+          checkSchema: () => {
+            schema = new SchemaIndex(options.current ?? fullSchema);
+            return Promise.resolve();
+          },
+        }),
   });
   return { cdc, offsets, sink, log, quarantineDir, refreshes: () => refreshes };
 }
@@ -256,6 +264,17 @@ describe('CdcFollower', () => {
     const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
     await reference.cdc.poll();
     expect(sink.events.map((e) => e.digest)).toEqual(reference.sink.events.map((e) => e.digest));
+  });
+
+  it("asks for the node's current schema before decoding, so a table turned cdc = true since the last load is streamed", async () => {
+    const noCdc = { ...fullSchema, tables: fullSchema.tables.map((t) => ({ ...t, cdc: false })) };
+    const stale = follower(cdcRaw('dc1-n1').dir, 'dc1-n1', { schema: noCdc });
+    expect((await stale.cdc.poll()).events).toBe(0);
+    const checked = follower(cdcRaw('dc1-n1').dir, 'dc1-n1', { schema: noCdc, current: fullSchema });
+    const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
+    await checked.cdc.poll();
+    await reference.cdc.poll();
+    expect(checked.sink.events.map((e) => e.digest)).toEqual(reference.sink.events.map((e) => e.digest));
   });
 
   it('gives the same digest to the copies of a mutation logged by each replica', async () => {

@@ -37,6 +37,12 @@ export interface FollowerOptions {
   readonly schema: () => SchemaIndex;
   /** Called when an entry names a table the schema does not know. */
   readonly refreshSchema: () => Promise<void>;
+  /**
+   * Called before new bytes are decoded: reloads the schema if the node's changed. The
+   * bytes were written before this call, so a table turned `cdc = true` before they were
+   * written is known as such when they are decoded.
+   */
+  readonly checkSchema?: () => Promise<void>;
   readonly offsets: OffsetStore;
   readonly sink: EventSink;
   readonly log: Logger;
@@ -133,6 +139,7 @@ export class CdcFollower {
     const indexKey = `${index.durableOffset}${index.completed ? ' COMPLETED' : ''}`;
     if (state.readIndex === indexKey) return outcome;
 
+    await this.options.checkSchema?.();
     const path = cdcPath(cdcRawDir, segment.log);
     const from = positions.get(segment.log);
     let batch: RawMutationEvent<PartitionUpdate>[] = [];
