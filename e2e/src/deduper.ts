@@ -22,7 +22,7 @@ export function deduperTests(ctx: ReaderTestContext): void {
       await Promise.all(running.splice(0).map((r) => r.stop()));
     });
 
-    it(`turns the RF copies of each write into exactly one event, also across a SIGKILL of the deduper`, async () => {
+    it('turns the RF copies of each write into exactly one event, with two dedupers sharing the work, across a SIGKILL of a deduper and of a reader', async () => {
       const topics = { raw: uniqueName('raw'), mutations: uniqueName('mutations') };
       const env = {
         MERIDIAN_RAW_TOPIC: topics.raw,
@@ -31,10 +31,12 @@ export function deduperTests(ctx: ReaderTestContext): void {
         MERIDIAN_DEAD_LETTER_TOPIC: uniqueName('dead'),
         MERIDIAN_DEDUPER_GROUP: uniqueName('deduper'),
       };
-      const instances = serviceInstances(ctx.endpoints(), 'dc1', 3000).filter((s) => s.service === 'cdc-reader' || s.service === 'deduper');
-      const start = async (service: 'cdc-reader' | 'deduper') => {
+      const base = serviceInstances(ctx.endpoints(), 'dc1', 3000).filter((s) => s.service === 'cdc-reader' || s.service === 'deduper');
+      // Two dedupers in one group: they share the raw partitions.
+      const instances = base.flatMap((s) => (s.service === 'deduper' ? [s, { ...s, httpPort: s.httpPort + 50, env: { ...s.env, MERIDIAN_HTTP_PORT: String(s.httpPort + 50) } }] : [s]));
+      const start = async (service: 'cdc-reader' | 'deduper', which?: (instance: (typeof instances)[number]) => boolean) => {
         const started: RunningService[] = [];
-        for (const instance of instances.filter((s) => s.service === service)) {
+        for (const instance of instances.filter((s) => s.service === service && (which?.(s) ?? true))) {
           const process = await startService({ ...instance, env: { ...instance.env, ...env } }, join(ctx.endpoints().workdir, 'services'));
           running.push(process);
           started.push(process);
@@ -47,9 +49,11 @@ export function deduperTests(ctx: ReaderTestContext): void {
       const dc1 = ctx.cassandraAt('dc1-n1');
       await dc1.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': ${ctx.dc1Nodes}, 'dc2': 1}`);
       await dc1.execute(`CREATE TABLE ${keyspace}.rows (id int PRIMARY KEY, payload text) WITH cdc = true`);
-      await start('cdc-reader');
-      const [deduper] = await start('deduper');
-      if (!deduper) throw new Error('no deduper instance');
+      const readers = await start('cdc-reader');
+      const dedupers = await start('deduper');
+      const [deduper] = dedupers;
+      const [reader] = readers;
+      if (!deduper || !reader) throw new Error('no deduper or reader instance');
 
       const mine = async (isolation: 'read_committed' | 'read_uncommitted' = 'read_committed') =>
         (await ctx.kafkaIn('dc1').readTopic(topics.mutations, { count: Number.MAX_SAFE_INTEGER, timeoutMs: 3000, isolation, groupId: uniqueName('check') }))
@@ -57,15 +61,18 @@ export function deduperTests(ctx: ReaderTestContext): void {
           .filter((e) => e.update.keyspace === keyspace);
 
       const total = 2000;
-      let killed = false;
       for (let id = 0; id < total; id += 20) {
         await Promise.all(Array.from({ length: 20 }, (_, i) => dc1.execute(`INSERT INTO ${keyspace}.rows (id, payload) VALUES (?, ?)`, [id + i, `row ${id + i}`], 'LOCAL_QUORUM')));
-        if (!killed && id >= total / 3) {
-          // Killed once its output has begun, with the stream still running.
-          await waitFor('the deduper to pass some events', async () => ((await mine()).length > 0 ? true : undefined), { timeoutMs: 30_000 });
+        if (id === 600) {
+          // A deduper killed once output has begun, with the stream still running.
+          await waitFor('the dedupers to pass some events', async () => ((await mine()).length > 0 ? true : undefined), { timeoutMs: 30_000 });
           deduper.process.kill('SIGKILL');
-          killed = true;
-          await start('deduper');
+          await start('deduper', (s) => s.httpPort === deduper.instance.httpPort);
+        }
+        if (id === 1200) {
+          // A reader killed too: it re-reads what it had not recorded, and those copies are dropped as well.
+          reader.process.kill('SIGKILL');
+          await start('cdc-reader', (s) => s.node === reader.instance.node);
         }
       }
 

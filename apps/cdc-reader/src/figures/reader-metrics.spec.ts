@@ -40,9 +40,12 @@ describe('ReaderMetrics', () => {
     expect(values['meridian_reader_lag_seconds']).toBeCloseTo(1.98, 6); // newest acknowledged write was 1.98 s ago
     expect(values['meridian_reader_problems_total']).toBe(1);
     expect(values['meridian_reader_backlog_bytes']).toBe(500);
+    expect(values['meridian_reader_events_per_second']).toBeCloseTo(0.2, 6); // 2 events in the last 10 s
 
+    now = writtenAt + 20_000;
     figures.polled({ events: 0, deletedSegments: 1, problems: 0, bytesRead: 0, backlogBytes: 0, waitingForSchema: false });
     values = await metrics.figures();
+    expect(values['meridian_reader_events_per_second']).toBe(0);
     expect(values['meridian_reader_lag_seconds']).toBe(0);
     expect(values['meridian_reader_segments_deleted_total']).toBe(1);
     expect(await metrics.text()).toContain('meridian_reader_latency_seconds_bucket{le="0.25",service="cdc-reader",dc="dc1",instance="dc1-n1"} 2');

@@ -4,12 +4,18 @@ import type { Metrics } from '@meridian/service';
 import type { CdcRawUsage } from '../segments/cdc-files';
 import type { PollSummary } from '../segments/cdc-follower';
 
+/** Events per second are averaged over this window, so a heartbeat shows the recent rate. */
+const RATE_WINDOW_MS = 10_000;
+
 /** From a few milliseconds (the reader keeping up) to a minute (a backlog after an outage). */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** The reader's figures, on /metrics and in its heartbeats. */
 export class ReaderMetrics {
   private readonly events;
+  private readonly eventsPerSecond;
+  /** Acknowledgements within the rate window: when, and how many. */
+  private readonly recent: { atMs: number; events: number }[] = [];
   private readonly bytesRead;
   private readonly problems;
   private readonly segmentsDeleted;
@@ -28,6 +34,7 @@ export class ReaderMetrics {
     private readonly now: () => number = Date.now,
   ) {
     this.events = metrics.counter('meridian_reader_events_total', 'Raw mutation events acknowledged by Kafka');
+    this.eventsPerSecond = metrics.gauge('meridian_reader_events_per_second', `Events acknowledged per second, over the last ${RATE_WINDOW_MS / 1000} s`);
     this.bytesRead = metrics.counter('meridian_reader_bytes_read_total', 'Bytes of commit log read from cdc_raw');
     this.problems = metrics.counter('meridian_reader_problems_total', 'Corrupt or unreadable parts of segments, skipped and reported');
     this.segmentsDeleted = metrics.counter('meridian_reader_segments_deleted_total', 'Segments read to their end and deleted from cdc_raw');
@@ -43,6 +50,7 @@ export class ReaderMetrics {
   acknowledged(events: readonly RawMutationEvent<PartitionUpdate>[]): void {
     const acknowledgedMs = this.now();
     this.events.inc(events.length);
+    this.recent.push({ atMs: acknowledgedMs, events: events.length });
     for (const event of events) {
       const micros = writetimeMicros(event.update);
       if (micros === undefined) continue;
@@ -58,6 +66,9 @@ export class ReaderMetrics {
     this.segmentsDeleted.inc(summary.deletedSegments);
     if (summary.waitingForSchema) this.schemaRefreshes.inc();
     this.backlogBytes.set(summary.backlogBytes);
+    const since = this.now() - RATE_WINDOW_MS;
+    while (this.recent.length > 0 && (this.recent[0]?.atMs ?? 0) < since) this.recent.shift();
+    this.eventsPerSecond.set(this.recent.reduce((sum, r) => sum + r.events, 0) / (RATE_WINDOW_MS / 1000));
     const behind = summary.backlogBytes > 0 && this.newestAcknowledgedMs !== undefined;
     this.lagSeconds.set(behind ? Math.max(0, this.now() - (this.newestAcknowledgedMs ?? 0)) / 1000 : 0);
   }
