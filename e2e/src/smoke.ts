@@ -5,6 +5,7 @@ import { type DriverName, type RunningService, serviceInstances, startService, t
 import { KafkaConnection } from '@meridian/kafka';
 import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
 import { cdcReaderTests } from './cdc-reader';
+import { coordinatorTests } from './coordinator';
 import { deduperTests } from './deduper';
 import { publisherTests } from './publisher';
 
@@ -165,6 +166,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
     };
     deduperTests(readerContext);
     publisherTests(readerContext);
+    coordinatorTests(readerContext);
     cdcReaderTests(readerContext);
 
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {

@@ -1,6 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { CassandraConnection } from '@meridian/cassandra';
+import { KafkaConnection } from '@meridian/kafka';
 import { ServiceModule } from '@meridian/service';
+import { ChannelsController } from './api/channels.controller';
+import { DestinationsController } from './api/destinations.controller';
 import type { CoordinatorConfig } from './config';
+import { CassandraTableCatalog } from './configuration/cassandra-table-catalog';
+import { ConfigurationService } from './configuration/configuration.service';
+import { KafkaConfigStore } from './configuration/kafka-config-store';
+import { CONFIG_STORE, TABLE_CATALOG } from './configuration/ports';
+import { ApiDocs } from './docs/api-docs';
 
 @Module({})
 export class CoordinatorModule {
@@ -15,6 +24,13 @@ export class CoordinatorModule {
           kafkaBrokers: config.MERIDIAN_KAFKA_BROKERS,
           cassandraContactPoints: config.MERIDIAN_CASSANDRA_CONTACT_POINTS,
         }),
+      ],
+      controllers: [DestinationsController, ChannelsController],
+      providers: [
+        { provide: CONFIG_STORE, inject: [KafkaConnection], useFactory: (kafka: KafkaConnection) => new KafkaConfigStore(kafka, config.MERIDIAN_CONFIG_TOPIC, `coordinator-${config.MERIDIAN_DC}`) },
+        { provide: TABLE_CATALOG, inject: [CassandraConnection], useFactory: (cassandra: CassandraConnection) => new CassandraTableCatalog(cassandra) },
+        ConfigurationService,
+        ApiDocs,
       ],
     };
   }
