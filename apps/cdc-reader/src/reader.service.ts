@@ -43,6 +43,8 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
   private retryMs = 0;
   private schema: SchemaIndex | undefined;
   private loadedSchemaVersion: string | undefined;
+  /** Logged once until a check works again: the node being away is one line, not one per poll. */
+  private schemaCheckFailure: string | undefined;
   private cdcTotalSpaceBytes = DEFAULT_CDC_TOTAL_SPACE_BYTES;
   private follower: CdcFollower | undefined;
   private producer: RecordProducer | undefined;
@@ -160,9 +162,13 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
     try {
       version = await schemaVersion(this.cassandra);
     } catch (error) {
-      this.logger.warn(`cannot check the schema version, decoding with the schema loaded before: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.schemaCheckFailure) this.logger.warn(`cannot check the schema version, decoding with the schema loaded before: ${message}`);
+      this.schemaCheckFailure = message;
       return;
     }
+    if (this.schemaCheckFailure !== undefined) this.logger.log('schema version checks work again');
+    this.schemaCheckFailure = undefined;
     if (version !== this.loadedSchemaVersion) await this.refreshSchema();
   }
 
