@@ -1,0 +1,931 @@
+/**
+ * bench/pipeline: the deduper and the publisher together, raw topic to destination topic,
+ * against a ceiling measured in the same run: a plain consume-and-produce pass-through with
+ * the same Kafka client and the same transactions, doing no work on the records.
+ *
+ *   npm run bench:pipeline [-- --events 200000] [-- --workdir DIR] [-- --keep-workdir]
+ *
+ * 1. A local topology in a fresh temporary workdir (or the running one in --workdir).
+ * 2. A raw topic (6 partitions) filled without Cassandra: --events raw mutation events as a
+ *    cdc-reader writes them, every mutation twice (from dc1-n1 and dc1-n2, same digest),
+ *    interleaved, each one row with liveness and a ~100-byte text cell. A fresh
+ *    configuration topic gets a destination and a channel for the table.
+ * 3. Pipeline: the built deduper and publisher start on fresh topics and groups; timed from
+ *    their start until a read_committed consumer has seen events/2 change events on the
+ *    destination topic. Their CPU and RSS come from /proc, their figures from /metrics.
+ * 4. Pass-through: a consumer group on the same raw topic that, per batch and in one
+ *    transaction of a producer with a transactional id per partition (as the deduper has),
+ *    produces every record unchanged to a fresh topic and commits the batch's offsets. It
+ *    runs once before the pipeline and once after, and the ratio takes their mean: the
+ *    machine may be shared, and its load drift then weighs on both sides alike.
+ * 5. Dedup memory: a child process with --expose-gc fills a DedupWindow with 1,000,000 random
+ *    digests and reports the heap it holds, next to the deduper's 160 B/entry estimate.
+ *
+ * Goal checked: pipeline mutations/s >= 0.7 x pass-through mutations/s (both count events/2
+ * mutations). Results go to bench/results/pipeline.json.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import type { PartitionUpdate } from '@meridian/commitlog';
+import { channelSchema, configKey, destinationSchema, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
+import { loadDriver, recordedDriver, type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
+import { type GroupConsumer, KafkaConnection, type OutgoingRecord, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
+import { uniqueName } from '@meridian/testing';
+import type { DedupMemory } from './dedup-memory';
+
+const ROOT = resolve(__dirname, '..', '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const DEDUPER_MAIN = join(ROOT, 'apps', 'deduper', 'dist', 'main.js');
+const PUBLISHER_MAIN = join(ROOT, 'apps', 'publisher', 'dist', 'main.js');
+const DEDUP_MEMORY = join(__dirname, 'dedup-memory.ts');
+/** The services' HTTP ports (8082, 8083 by default) moved clear of a demo's (80xx), an e2e suite's (100xx-12xxx) and bench:reader's (110xx). */
+const PORT_OFFSET = 5000;
+/** As the cdc-reader creates its raw topic (apps/cdc-reader/src/reader.service.ts). */
+const RAW_PARTITIONS = 6;
+const RAW_TOPIC_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+/** As apps/cdc-reader/src/emit/kafka-event-sink.ts bounds its produce requests. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+/** Producers filling the raw topic side by side: each has one request in flight (idempotence). */
+const LOAD_PRODUCERS = 4;
+/** As the publisher creates destination topics (MERIDIAN_DESTINATION_PARTITIONS). */
+const DESTINATION_PARTITIONS = 6;
+const REPLICAS = ['dc1-n1', 'dc1-n2'] as const;
+const SAMPLE_MS = 250;
+const PROGRESS_MS = 2000;
+const RUN_TIMEOUT_MS = 900_000;
+/** How long the destination is watched after the last expected event, so an extra one shows. */
+const SETTLE_MS = 3000;
+const RATIO_GOAL = 0.7;
+const MEMORY_KEYS = 1_000_000;
+/** The deduper's own estimate (apps/deduper/src/dedup/deduper.service.ts). */
+const BYTES_PER_ENTRY_ESTIMATE = 160;
+const PAYLOAD = 'meridian bench payload '.repeat(5).slice(0, 100);
+const KEYSPACE = 'bench_pipeline';
+const TABLE = 'rows';
+
+const USAGE = `usage: npm run bench:pipeline [-- options]
+  --events N         raw mutation events on the raw topic, two copies of each mutation (default 200000)
+  --workdir DIR      use the topology running in DIR instead of starting one
+  --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
+  --help`;
+
+interface Options {
+  readonly events: number;
+  readonly workdir: string | undefined;
+  readonly keepWorkdir: boolean;
+  readonly help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseOptions(args: readonly string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        events: { type: 'string', default: '200000' },
+        workdir: { type: 'string' },
+        'keep-workdir': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const problems: string[] = [];
+  const events = Number(values.events);
+  if (!Number.isInteger(events) || events <= 0 || events % 2 !== 0) problems.push(`--events must be a positive even integer (two copies of each mutation), got ${JSON.stringify(values.events)}`);
+  if (values.workdir !== undefined && !existsSync(values.workdir)) problems.push(`--workdir ${values.workdir} does not exist`);
+  if (values.workdir !== undefined && values['keep-workdir']) problems.push('--keep-workdir applies only to a workdir this run creates, not to --workdir');
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return { events, workdir: values.workdir && resolve(values.workdir), keepWorkdir: values['keep-workdir'], help: values.help };
+}
+
+const began = performance.now();
+function progress(line: string): void {
+  process.stderr.write(`[bench:pipeline +${((performance.now() - began) / 1000).toFixed(1)}s] ${line}\n`);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** What this run started, stopped in reverse order once, at the end or on SIGINT/SIGTERM. */
+class Cleanup {
+  private readonly steps: { what: string; run: () => Promise<void> }[] = [];
+  private running: Promise<void> | undefined;
+
+  add(what: string, run: () => Promise<void>): void {
+    this.steps.push({ what, run });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          progress(`cleanup: ${step.what} failed: ${message(error)}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+// ---------------------------------------------------------------- topology
+
+interface Topology {
+  readonly endpoints: TopologyEndpoints;
+  /** True when this run brought it up (and so takes it down). */
+  readonly started: boolean;
+}
+
+async function openTopology(options: Options, cleanup: Cleanup): Promise<Topology> {
+  if (options.workdir !== undefined) {
+    const workdir = options.workdir;
+    const name = await recordedDriver(workdir);
+    if (!name) throw new Error(`nothing is recorded as running in ${workdir} (no topology.json); start one with \`npm run infra -- up --workdir ${workdir}\``);
+    const status = await loadDriver(name).status(workdir);
+    if (status.state['kafka-dc1'] !== 'up') throw new Error(`the topology in ${workdir} has kafka-dc1 down`);
+    progress(`using the ${name} topology running in ${workdir}`);
+    return { endpoints: status, started: false };
+  }
+  const workdir = await mkdtemp(join(tmpdir(), 'meridian-bench-pipeline-'));
+  const driver = loadDriver('local');
+  const log = (line: string) => progress(`infra: ${line}`);
+  cleanup.add('removing the workdir', async () => {
+    if (options.keepWorkdir) progress(`workdir kept: ${workdir}`);
+    else await rm(workdir, { recursive: true, force: true });
+  });
+  cleanup.add('stopping the topology', () => driver.down(workdir, log));
+  progress(`bringing up a local topology in ${workdir}`);
+  const endpoints = await driver.up({ workdir, dc1Nodes: 1, startTimeoutMs: 300_000 }, log);
+  return { endpoints, started: true };
+}
+
+// ---------------------------------------------------------------- the raw load
+
+interface Load {
+  readonly events: number;
+  readonly mutations: number;
+  readonly bytes: number;
+  readonly requests: number;
+  readonly seconds: number;
+}
+
+/**
+ * The raw events of `mutations` mutations, each as both replicas' readers would write it:
+ * the same content (so the same digest) read at a different segment and position. Yielded
+ * in produce requests of at most MAX_REQUEST_BYTES, built as they are asked for so the
+ * whole load is never in memory at once.
+ */
+function* rawRequests(mutations: number): Generator<OutgoingRecord[]> {
+  const tableId = randomUUID();
+  const startUs = BigInt(Date.now()) * 1000n;
+  const segments = REPLICAS.map((_, i) => `CommitLog-8-${Date.now() + i}.log`);
+  const positions = REPLICAS.map(() => 32);
+  let request: OutgoingRecord[] = [];
+  let requestBytes = 0;
+  for (let id = 0; id < mutations; id++) {
+    const timestamp = (startUs + BigInt(id)).toString();
+    // Key order as the decoder builds an update; the digest covers all but segment and position, as the reader's does.
+    const content = {
+      keyspace: KEYSPACE,
+      table: TABLE,
+      tableId,
+      key: { id: String(id) },
+      partitionDeletion: null,
+      staticRow: null,
+      rows: [{ clustering: {}, liveness: { timestamp }, deletion: null, cells: { payload: { value: `${id} ${PAYLOAD}`.slice(0, 100), timestamp } } }],
+      rangeTombstones: [],
+    };
+    const json = JSON.stringify(content);
+    const digest = createHash('sha256').update(json).digest('hex');
+    const key = rawMutationKey(KEYSPACE, TABLE, content.key);
+    for (let r = 0; r < REPLICAS.length; r++) {
+      const segment = segments[r] ?? '';
+      const position = positions[r] ?? 0;
+      positions[r] = position + json.length + 40;
+      const update: PartitionUpdate = { segment, position, ...content };
+      const event: RawMutationEvent<PartitionUpdate> = { version: RAW_MUTATION_VERSION, dc: 'dc1', node: REPLICAS[r] ?? '', segment, position, digest, update };
+      const value = JSON.stringify(event);
+      const size = key.length + value.length;
+      if (request.length > 0 && requestBytes + size > MAX_REQUEST_BYTES) {
+        yield request;
+        request = [];
+        requestBytes = 0;
+      }
+      request.push({ key, value });
+      requestBytes += size;
+    }
+  }
+  if (request.length > 0) yield request;
+}
+
+async function fillRawTopic(kafka: KafkaConnection, topic: string, events: number): Promise<Load> {
+  const mutations = events / 2;
+  const requests = rawRequests(mutations);
+  const producers = await Promise.all(Array.from({ length: LOAD_PRODUCERS }, () => kafka.producer()));
+  let sent = 0;
+  let bytes = 0;
+  let count = 0;
+  const start = performance.now();
+  const ticker = setInterval(() => progress(`load: ${sent} of ${events} raw events produced`), PROGRESS_MS);
+  try {
+    // Each producer takes the next request when its last one is acknowledged (generators are not re-entrant, but next() is synchronous).
+    await Promise.all(
+      producers.map(async (producer) => {
+        for (let next = requests.next(); !next.done; next = requests.next()) {
+          await producer.send(topic, next.value);
+          sent += next.value.length;
+          count++;
+          for (const r of next.value) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        }
+      }),
+    );
+  } finally {
+    clearInterval(ticker);
+    await Promise.allSettled(producers.map((p) => p.close()));
+  }
+  if (sent !== events) throw new Error(`produced ${sent} raw events, not ${events}`);
+  return { events, mutations, bytes, requests: count, seconds: (performance.now() - start) / 1000 };
+}
+
+/** A destination (its topic given) and a channel binding the bench table to it, as the coordinator writes them. */
+async function writeConfiguration(kafka: KafkaConnection, configTopic: string, destinationName: string, topic: string): Promise<void> {
+  await kafka.createTopics([{ topic: configTopic, partitions: 1, compacted: true }]);
+  // Parsed by the schemas the publisher reads them with, so a field missing here fails here.
+  const destination = destinationSchema.parse({ name: destinationName, topic, format: 'json' });
+  const channelName = uniqueName('bench_channel');
+  const channel = channelSchema.parse({ name: channelName, keyspace: KEYSPACE, table: TABLE, destination: destinationName, image: 'delta' });
+  const producer = await kafka.producer();
+  try {
+    await producer.send(configTopic, [
+      { key: configKey('destination', destinationName), value: JSON.stringify(destination) },
+      { key: configKey('channel', channelName), value: JSON.stringify(channel) },
+    ]);
+  } finally {
+    await producer.close();
+  }
+}
+
+// ---------------------------------------------------------------- the services
+
+interface ProcessUsage {
+  /** CPU time (user + system) over wall time. */
+  readonly cores: number;
+  readonly rssMiBMean: number;
+  readonly rssMiBPeak: number;
+}
+
+/** Samples a process's CPU time and resident memory from /proc (Linux). */
+class ProcessSampler {
+  private static readonly ticksPerSecond = clockTicks();
+  private samples: { atMs: number; ticks: number; rssKiB: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    this.samples = [];
+    this.sample();
+    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
+  }
+
+  stop(): ProcessUsage {
+    clearInterval(this.timer);
+    this.sample();
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    if (!first || !last || last.atMs <= first.atMs) return { cores: Number.NaN, rssMiBMean: Number.NaN, rssMiBPeak: Number.NaN };
+    const rss = this.samples.map((s) => s.rssKiB / 1024);
+    return {
+      cores: (last.ticks - first.ticks) / ProcessSampler.ticksPerSecond / ((last.atMs - first.atMs) / 1000),
+      rssMiBMean: rss.reduce((a, b) => a + b, 0) / rss.length,
+      rssMiBPeak: Math.max(...rss),
+    };
+  }
+
+  private sample(): void {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // The command name may hold spaces; the fields after it start with field 3 (state),
+      // so utime (field 14) and stime (field 15) are the 12th and 13th after the ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1]);
+      if (Number.isFinite(ticks) && Number.isFinite(rssKiB)) this.samples.push({ atMs: performance.now(), ticks, rssKiB });
+    } catch {
+      // the process has exited: the samples so far stand
+    }
+  }
+}
+
+function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** A service's `meridian_*` figures from its /metrics (Prometheus text), by name with labels summed away. */
+async function serviceFigures(service: RunningService): Promise<Map<string, number>> {
+  const response = await fetch(`http://127.0.0.1:${service.instance.httpPort}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const figures = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    const match = /^(meridian_\w+)(?:\{[^}]*\})?\s+(\S+)$/.exec(line);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    figures.set(match[1], (figures.get(match[1]) ?? 0) + Number(match[2]));
+  }
+  return figures;
+}
+
+/** The warnings and errors in a service's log (Nest writes the level in upper case). */
+function logProblems(logFile: string): string[] {
+  try {
+    return readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => /\b(WARN|ERROR|FATAL)\b|Error:/.test(line));
+  } catch {
+    return [];
+  }
+}
+
+/** The pid of the dc1 Kafka broker the local driver started in `workdir`: the java process whose command line names its directory. */
+function kafkaBrokerPid(workdir: string): number | undefined {
+  const dir = join(workdir, 'kafka', 'dc1');
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (command.includes(dir) && command.includes('java')) return Number(entry);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return undefined;
+}
+
+function exited(service: RunningService): string | undefined {
+  const { exitCode, signalCode } = service.process;
+  return exitCode !== null || signalCode !== null ? `${service.label} exited (${exitCode ?? signalCode ?? '?'}); see ${service.logFile}` : undefined;
+}
+
+// ---------------------------------------------------------------- counting the output
+
+/**
+ * Counts what a topic holds, as a read_committed consumer sees it: records, and distinct
+ * keys (one per mutation: a key seen twice is a duplicate). Nothing is committed; a
+ * consumer that restarts after an error fetches from the start again and those records
+ * are skipped by offset.
+ */
+class TopicCounter {
+  records = 0;
+  firstAtMs: number | undefined;
+  lastAtMs: number | undefined;
+  private readonly keys = new Set<string>();
+  private readonly nextOffset = new Map<number, bigint>();
+  private consumer: GroupConsumer | undefined;
+
+  constructor(
+    private readonly kafka: KafkaConnection,
+    private readonly topic: string,
+  ) {}
+
+  get distinct(): number {
+    return this.keys.size;
+  }
+
+  async start(): Promise<void> {
+    this.consumer = await this.kafka.consume({
+      groupId: uniqueName('bench_count'),
+      topics: [this.topic],
+      isolation: 'read_committed',
+      eachBatch: (batch) => {
+        this.take(batch);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  private take(batch: PartitionBatch): void {
+    const now = performance.now();
+    let taken = 0;
+    for (const record of batch.records) {
+      const offset = BigInt(record.offset);
+      if (offset < (this.nextOffset.get(batch.partition) ?? 0n)) continue;
+      this.nextOffset.set(batch.partition, offset + 1n);
+      this.keys.add(record.key?.toString() ?? '');
+      taken++;
+    }
+    if (taken === 0) return;
+    this.records += taken;
+    this.firstAtMs ??= now;
+    this.lastAtMs = now;
+  }
+}
+
+// ---------------------------------------------------------------- 3. the pipeline
+
+interface ServiceRun {
+  readonly process: ProcessUsage;
+  readonly healthyAfterMs: number | undefined;
+  /** When its output count first reached the mutations (from its /metrics), after the services' start. */
+  readonly doneAfterMs: number | undefined;
+  readonly figures: Record<string, number>;
+  readonly logProblems: readonly string[];
+  readonly logFile: string;
+}
+
+interface PipelineRun {
+  readonly mutations: number;
+  readonly seconds: number;
+  /** Distinct mutations delivered per second, raw to destination, from the services' start. */
+  readonly mutationsPerSecond: number;
+  readonly firstDeliveryAfterMs: number;
+  /** From the first delivery to the last: the rate once both services are running. */
+  readonly steadyMutationsPerSecond: number;
+  readonly delivered: { readonly records: number; readonly distinctKeys: number; readonly expected: number; readonly exact: boolean };
+  readonly deduper: ServiceRun & { readonly windowEntries: number; readonly windowBytesEstimate: number };
+  readonly publisher: ServiceRun;
+  /** The dc1 Kafka broker's JVM over the same time (undefined when its process was not found). */
+  readonly broker: ProcessUsage | undefined;
+  /** This process (the destination consumer and the polling) over the same time. */
+  readonly bench: ProcessUsage | undefined;
+  readonly topics: Readonly<Record<string, string>>;
+  /** The machine's 1-minute load average when the last event arrived. */
+  readonly loadAverage: number;
+}
+
+async function runPipeline(kafka: KafkaConnection, endpoints: TopologyEndpoints, rawTopic: string, events: number, cleanup: Cleanup): Promise<PipelineRun> {
+  const mutations = events / 2;
+  const topics = {
+    raw: rawTopic,
+    mutations: uniqueName('bench_mutations'),
+    changelog: uniqueName('bench_changelog'),
+    deduperGroup: uniqueName('bench_deduper'),
+    deduperDeadLetters: uniqueName('bench_deduper_dead'),
+    config: uniqueName('bench_config'),
+    publisherGroup: uniqueName('bench_publisher'),
+    publisherDeadLetters: uniqueName('bench_publisher_dead'),
+    destination: uniqueName('bench_destination'),
+  };
+  const destinationName = uniqueName('bench_dest');
+  await writeConfiguration(kafka, topics.config, destinationName, topics.destination);
+  // Created here with the publisher's partition count, so the counting consumer's subscription cannot auto-create it.
+  await kafka.createTopics([{ topic: topics.destination, partitions: DESTINATION_PARTITIONS }]);
+  const counter = new TopicCounter(kafka, topics.destination);
+  await counter.start();
+  cleanup.add('stopping the destination consumer', () => counter.stop());
+
+  const instances = serviceInstances(endpoints, 'dc1', PORT_OFFSET);
+  const deduperInstance = instances.find((s) => s.service === 'deduper');
+  const publisherInstance = instances.find((s) => s.service === 'publisher');
+  if (!deduperInstance || !publisherInstance) throw new Error('no deduper or publisher instance for dc1');
+  const logDir = join(endpoints.workdir, 'services');
+  progress(`pipeline: starting the deduper (${rawTopic} -> ${topics.mutations}) and the publisher (-> ${topics.destination}); ${mutations} mutations to deliver`);
+  const startMs = performance.now();
+  const deduper = await startService(
+    {
+      ...deduperInstance,
+      env: {
+        ...deduperInstance.env,
+        MERIDIAN_RAW_TOPIC: rawTopic,
+        MERIDIAN_MUTATIONS_TOPIC: topics.mutations,
+        MERIDIAN_DEDUP_CHANGELOG_TOPIC: topics.changelog,
+        MERIDIAN_DEDUPER_GROUP: topics.deduperGroup,
+        MERIDIAN_DEAD_LETTER_TOPIC: topics.deduperDeadLetters,
+      },
+    },
+    logDir,
+  );
+  cleanup.add('stopping the deduper', () => deduper.stop());
+  const publisher = await startService(
+    {
+      ...publisherInstance,
+      env: {
+        ...publisherInstance.env,
+        MERIDIAN_CONFIG_TOPIC: topics.config,
+        MERIDIAN_MUTATIONS_TOPIC: topics.mutations,
+        MERIDIAN_PUBLISHER_GROUP: topics.publisherGroup,
+        MERIDIAN_DEAD_LETTER_TOPIC: topics.publisherDeadLetters,
+      },
+    },
+    logDir,
+  );
+  cleanup.add('stopping the publisher', () => publisher.stop());
+  const services = [deduper, publisher];
+  const samplers = services.map((s) => {
+    if (s.process.pid === undefined) throw new Error(`${s.label} did not start; see ${s.logFile}`);
+    const sampler = new ProcessSampler(s.process.pid);
+    sampler.start();
+    return sampler;
+  });
+  // The broker and this process share the machine with the services: their CPU shows whether they are what is saturated.
+  const brokerPid = kafkaBrokerPid(endpoints.workdir);
+  const brokerSampler = brokerPid === undefined ? undefined : new ProcessSampler(brokerPid);
+  brokerSampler?.start();
+  const benchCpu = new ProcessSampler(process.pid);
+  benchCpu.start();
+  const healthyAfterMs: (number | undefined)[] = [undefined, undefined];
+  // Handled at once, so a service that dies early is reported by the wait below, not as an unhandled rejection.
+  let unhealthy: Error | undefined;
+  const healthy = services.map((s, i) =>
+    waitHealthy(s, 60_000).then(
+      () => {
+        healthyAfterMs[i] = performance.now() - startMs;
+      },
+      (error: unknown) => {
+        unhealthy = error instanceof Error ? error : new Error(String(error));
+      },
+    ),
+  );
+
+  // Each service's own count, polled to see when each stage was done: where the time goes.
+  const doneAfterMs: (number | undefined)[] = [undefined, undefined];
+  const outputFigure = ['meridian_deduper_events_out_total', 'meridian_publisher_events_total'];
+  const lastFigures = [new Map<string, number>(), new Map<string, number>()];
+  const watching = new AbortController();
+  const watch = (async () => {
+    while (!watching.signal.aborted) {
+      await Promise.all(
+        services.map(async (s, i) => {
+          const figures = await serviceFigures(s).catch(() => undefined);
+          if (!figures) return;
+          lastFigures[i] = figures;
+          if (doneAfterMs[i] === undefined && (figures.get(outputFigure[i] ?? '') ?? 0) >= mutations) doneAfterMs[i] = performance.now() - startMs;
+        }),
+      );
+      await sleep(SAMPLE_MS);
+    }
+  })();
+
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  let nextProgress = Date.now() + PROGRESS_MS;
+  let endMs = Number.NaN;
+  let loadAverage = Number.NaN;
+  let usage: ProcessUsage[] = [];
+  let brokerUsage: ProcessUsage | undefined;
+  let benchUsage: ProcessUsage | undefined;
+  const state = () => {
+    const [d, p] = lastFigures;
+    return `destination ${counter.records} of ${mutations}; deduper in ${d?.get('meridian_deduper_records_in_total') ?? 0}, out ${d?.get('meridian_deduper_events_out_total') ?? 0}; publisher out ${p?.get('meridian_publisher_events_total') ?? 0}`;
+  };
+  try {
+    while (counter.records < mutations) {
+      const died = services.map(exited).find((e) => e !== undefined);
+      if (died !== undefined) throw new Error(`${died} while waiting for the destination (${state()})`);
+      if (unhealthy !== undefined) throw unhealthy;
+      if (Date.now() > deadline) throw new Error(`timed out after ${RUN_TIMEOUT_MS / 1000} s waiting for the destination (${state()}); see ${deduper.logFile} and ${publisher.logFile}`);
+      if (Date.now() >= nextProgress) {
+        progress(`pipeline: ${state()}`);
+        nextProgress += PROGRESS_MS;
+      }
+      await sleep(20);
+    }
+    endMs = counter.lastAtMs ?? performance.now();
+    loadAverage = loadavg()[0] ?? Number.NaN;
+    usage = samplers.map((s) => s.stop());
+    brokerUsage = brokerSampler?.stop();
+    benchUsage = benchCpu.stop();
+    await Promise.all(healthy);
+    progress(`pipeline: ${counter.records} events on the destination after ${((endMs - startMs) / 1000).toFixed(1)} s; watching ${SETTLE_MS / 1000} s more for extra ones`);
+    // Still watching the services' figures: the publisher's count may reach the total only after its consumer saw it.
+    await sleep(SETTLE_MS);
+  } finally {
+    watching.abort();
+    await watch;
+  }
+  const [deduperFigures, publisherFigures] = await Promise.all([serviceFigures(deduper), serviceFigures(publisher)]);
+  await counter.stop();
+  // Stopped before the pass-through, so that has the machine to itself.
+  await Promise.all(services.map((s) => s.stop()));
+
+  const seconds = (endMs - startMs) / 1000;
+  const firstMs = counter.firstAtMs ?? endMs;
+  const delivered = { records: counter.records, distinctKeys: counter.distinct, expected: mutations, exact: counter.records === mutations && counter.distinct === mutations };
+  const serviceRun = (i: number, figures: Map<string, number>): ServiceRun => {
+    const service = services[i];
+    if (!service) throw new Error(`no service ${i}`);
+    return {
+      process: usage[i] ?? { cores: Number.NaN, rssMiBMean: Number.NaN, rssMiBPeak: Number.NaN },
+      healthyAfterMs: healthyAfterMs[i],
+      doneAfterMs: doneAfterMs[i],
+      figures: Object.fromEntries(figures),
+      logProblems: logProblems(service.logFile),
+      logFile: service.logFile,
+    };
+  };
+  return {
+    mutations,
+    seconds,
+    mutationsPerSecond: mutations / seconds,
+    firstDeliveryAfterMs: firstMs - startMs,
+    steadyMutationsPerSecond: endMs > firstMs ? mutations / ((endMs - firstMs) / 1000) : Number.NaN,
+    delivered,
+    deduper: {
+      ...serviceRun(0, deduperFigures),
+      windowEntries: deduperFigures.get('meridian_deduper_window_entries') ?? Number.NaN,
+      windowBytesEstimate: deduperFigures.get('meridian_deduper_window_bytes_estimate') ?? Number.NaN,
+    },
+    publisher: serviceRun(1, publisherFigures),
+    broker: brokerUsage,
+    bench: benchUsage,
+    topics,
+    loadAverage,
+  };
+}
+
+// ---------------------------------------------------------------- 4. the pass-through ceiling
+
+interface PassThrough {
+  /** Before or after the pipeline. */
+  readonly when: string;
+  readonly records: number;
+  readonly seconds: number;
+  readonly recordsPerSecond: number;
+  /** events/2 over the same time: compares with the pipeline's mutations/s. */
+  readonly mutationsPerSecond: number;
+  readonly firstCommitAfterMs: number;
+  readonly steadyRecordsPerSecond: number;
+  readonly batches: number;
+  readonly failedTransactions: number;
+  /** The machine's 1-minute load average at the end: a shared machine's load moves the figures. */
+  readonly loadAverage: number;
+}
+
+/**
+ * Consume, produce unchanged, commit offsets in the transaction: the deduper's Kafka work
+ * with none of its own (no parsing, no window, no changelog), so its ceiling on this machine.
+ */
+async function passThrough(kafka: KafkaConnection, rawTopic: string, events: number, when: string): Promise<PassThrough> {
+  const output = uniqueName('bench_passthrough');
+  const groupId = uniqueName('bench_passthrough');
+  await kafka.createTopics([{ topic: output, partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES }]);
+  const producers = new Map<number, RecordProducer>();
+  let committed = 0;
+  let batches = 0;
+  let failedTransactions = 0;
+  let firstMs: number | undefined;
+  let lastMs: number | undefined;
+  const handle = async (batch: PartitionBatch): Promise<void> => {
+    let producer = producers.get(batch.partition);
+    if (!producer) {
+      producer = await kafka.producer({ transactionalId: `${groupId}-${rawTopic}-${batch.partition}` });
+      producers.set(batch.partition, producer);
+    }
+    try {
+      await producer.transaction(async (tx) => {
+        await tx.send(
+          output,
+          batch.records.map((r) => ({ key: r.key, value: r.value })),
+        );
+        await tx.sendOffsets(groupId, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
+      });
+    } catch (error) {
+      // As the deduper does: a fresh producer next time, and the batch is consumed again.
+      failedTransactions++;
+      producers.delete(batch.partition);
+      await producer.close().catch(() => undefined);
+      throw error;
+    }
+    committed += batch.records.length;
+    batches++;
+    lastMs = performance.now();
+    firstMs ??= lastMs;
+  };
+  progress(`pass-through ${when}: ${rawTopic} -> ${output}, one transaction per batch`);
+  const startMs = performance.now();
+  const consumer = await kafka.consume({ groupId, topics: [rawTopic], isolation: 'read_committed', eachBatch: handle });
+  try {
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    let nextProgress = Date.now() + PROGRESS_MS;
+    while (committed < events) {
+      if (Date.now() > deadline) throw new Error(`pass-through timed out after ${RUN_TIMEOUT_MS / 1000} s: ${committed} of ${events} records committed`);
+      if (Date.now() >= nextProgress) {
+        progress(`pass-through ${when}: ${committed} of ${events} records committed in ${batches} transactions`);
+        nextProgress += PROGRESS_MS;
+      }
+      await sleep(20);
+    }
+  } finally {
+    await consumer.stop();
+    await Promise.allSettled([...producers.values()].map((p) => p.close()));
+  }
+  const endMs = lastMs ?? performance.now();
+  const seconds = (endMs - startMs) / 1000;
+  const first = firstMs ?? endMs;
+  return {
+    when,
+    records: committed,
+    seconds,
+    recordsPerSecond: committed / seconds,
+    mutationsPerSecond: events / 2 / seconds,
+    firstCommitAfterMs: first - startMs,
+    steadyRecordsPerSecond: endMs > first ? committed / ((endMs - first) / 1000) : Number.NaN,
+    batches,
+    failedTransactions,
+    loadAverage: loadavg()[0] ?? Number.NaN,
+  };
+}
+
+// ---------------------------------------------------------------- 5. dedup memory
+
+/** Run apart with --expose-gc, so the heap it measures holds the window and little else. */
+async function dedupMemory(): Promise<DedupMemory | { error: string }> {
+  progress(`dedup memory: filling a DedupWindow with ${MEMORY_KEYS} digests in a child process`);
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--conditions=@meridian/source', '--import', 'tsx', DEDUP_MEMORY, String(MEMORY_KEYS)], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+    return JSON.parse(stdout) as DedupMemory;
+  } catch (error) {
+    return { error: message(error) };
+  }
+}
+
+// ---------------------------------------------------------------- the run
+
+async function run(options: Options, cleanup: Cleanup): Promise<void> {
+  const machine = { os: `${type()} ${release()}`, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg() };
+  // First, on a quiet machine: it needs no topology.
+  const memory = await dedupMemory();
+  if ('error' in memory) progress(`dedup memory: failed: ${memory.error}`);
+  else progress(`dedup memory: ${memory.mibPerMillionKeys.toFixed(1)} MiB per million keys (${memory.bytesPerEntry.toFixed(0)} B/entry)`);
+
+  const topology = await openTopology(options, cleanup);
+  const { endpoints } = topology;
+  const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
+  if (!broker) throw new Error('the topology has no Kafka in dc1');
+  const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'bench-pipeline' });
+  cleanup.add('closing the Kafka connection', () => kafka.close());
+
+  // The first group and the first transaction on a fresh broker create its offsets and
+  // transaction state topics, seconds of work that no timed phase should pay.
+  const warmUpTopic = uniqueName('bench_warm_up');
+  await kafka.createTopics([{ topic: warmUpTopic, partitions: 1 }]);
+  await fillRawTopic(kafka, warmUpTopic, 2);
+  await passThrough(kafka, warmUpTopic, 2, 'warm-up');
+
+  // 2. The raw topic, as the cdc-readers of two replicas would have filled it.
+  const rawTopic = uniqueName('bench_raw');
+  await kafka.createTopics([{ topic: rawTopic, partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES }]);
+  progress(`load: producing ${options.events} raw events (${options.events / 2} mutations x ${REPLICAS.length} replicas) to ${rawTopic}`);
+  const load = await fillRawTopic(kafka, rawTopic, options.events);
+  progress(`load: ${(load.bytes / 2 ** 20).toFixed(1)} MiB in ${load.requests} requests, ${load.seconds.toFixed(1)} s`);
+
+  // 3. and 4. The pipeline between two runs of the ceiling: the machine is shared, and the
+  // mean of the two is fairer to the pipeline between them than either alone.
+  const ceilings: PassThrough[] = [];
+  const ceilingRun = async (when: string) => {
+    const ceiling = await passThrough(kafka, rawTopic, options.events, when);
+    progress(`pass-through ${when}: ${ceiling.recordsPerSecond.toFixed(0)} records/s = ${ceiling.mutationsPerSecond.toFixed(0)} mutations/s`);
+    ceilings.push(ceiling);
+  };
+  await ceilingRun('before');
+  const pipeline = await runPipeline(kafka, endpoints, rawTopic, options.events, cleanup);
+  progress(`pipeline: ${pipeline.mutationsPerSecond.toFixed(0)} mutations/s`);
+  await ceilingRun('after');
+  const ceilingMutationsPerSecond = ceilings.reduce((sum, c) => sum + c.mutationsPerSecond, 0) / ceilings.length;
+
+  // 6. Report.
+  const ratio = pipeline.mutationsPerSecond / ceilingMutationsPerSecond;
+  const goals = { ratioAtLeast: RATIO_GOAL, ratioMet: ratio >= RATIO_GOAL, deliveredExactlyOnce: pipeline.delivered.exact };
+  printReport({ options, endpoints, load, pipeline, ceilings, ceilingMutationsPerSecond, ratio, goals, memory });
+  const out = join(RESULTS, 'pipeline.json');
+  const results = {
+    date: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: loadavg() },
+    versions: { kafka: endpoints.kafkaVersion, cassandra: endpoints.cassandraVersion, node: process.version },
+    options: { ...options, mutations: options.events / 2, replicas: REPLICAS, rawPartitions: RAW_PARTITIONS, payloadBytes: PAYLOAD.length, maxRequestBytes: MAX_REQUEST_BYTES, portOffset: PORT_OFFSET },
+    topology: { driver: endpoints.driver, startedByThisRun: topology.started },
+    load,
+    pipeline,
+    passThrough: { runs: ceilings, mutationsPerSecond: ceilingMutationsPerSecond },
+    ratio,
+    goals,
+    dedupMemory: { ...memory, estimateBytesPerEntry: BYTES_PER_ENTRY_ESTIMATE, estimateMiBPerMillionKeys: (BYTES_PER_ENTRY_ESTIMATE * 1e6) / 2 ** 20 },
+    notes: [
+      "pipeline: from spawning both services (their start-up included) until a read_committed consumer has seen events/2 change events on the destination topic",
+      'passThrough: from joining the consumer group until the last transaction committed, run once before and once after the pipeline; mutationsPerSecond = (events/2) / seconds, to compare with the pipeline; the ratio uses the mean of the two',
+      'steady figures: from the first output to the last, start-up excluded',
+      "dedupMemory: V8 heapUsed after minus before filling one DedupWindow (after gc), in a child process run with --expose-gc",
+    ],
+  };
+  writeFileSync(out, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`);
+  process.stdout.write(`results: ${out}\n`);
+}
+
+interface Report {
+  readonly options: Options;
+  readonly endpoints: TopologyEndpoints;
+  readonly load: Load;
+  readonly pipeline: PipelineRun;
+  readonly ceilings: readonly PassThrough[];
+  readonly ceilingMutationsPerSecond: number;
+  readonly ratio: number;
+  readonly goals: { ratioMet: boolean; deliveredExactlyOnce: boolean };
+  readonly memory: DedupMemory | { error: string };
+}
+
+function printReport(r: Report): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const n = (x: number | undefined, digits = 0) => (x === undefined ? '?' : Number.isFinite(x) ? x.toFixed(digits) : String(x));
+  const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const { pipeline: p, load } = r;
+  const d = p.deduper.figures;
+  out(`deduper + publisher on Kafka ${r.endpoints.kafkaVersion} (${r.endpoints.driver} driver), ${cpus().length} CPUs`);
+  out(`load: ${load.events} raw events = ${load.mutations} mutations x ${REPLICAS.length} replicas, ${n(load.bytes / 2 ** 20, 1)} MiB on ${RAW_PARTITIONS} partitions`);
+  out();
+  const header = ['', 'records', 'seconds', 'records/s', 'mutations/s', 'steady/s', 'CPU cores', 'RSS MiB', 'load 1m'];
+  const widths = [30, 9, 8, 10, 12, 9, 9, 11, 8];
+  const row = (cells: readonly string[]) => out(cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' '));
+  const usage = (u: ProcessUsage) => [n(u.cores, 2), `${n(u.rssMiBMean)}/${n(u.rssMiBPeak)}`];
+  row(header);
+  row(['pipeline, raw -> destination', String(p.delivered.records), n(p.seconds, 2), '', n(p.mutationsPerSecond), n(p.steadyMutationsPerSecond), '', '', n(p.loadAverage, 1)]);
+  row(['  deduper', String(d['meridian_deduper_records_in_total'] ?? '?'), n((p.deduper.doneAfterMs ?? Number.NaN) / 1000, 2), '', '', '', ...usage(p.deduper.process)]);
+  row(['  publisher', String(p.publisher.figures['meridian_publisher_events_total'] ?? '?'), n((p.publisher.doneAfterMs ?? Number.NaN) / 1000, 2), '', '', '', ...usage(p.publisher.process)]);
+  if (p.broker) row(['  Kafka broker (JVM)', '', '', '', '', '', ...usage(p.broker)]);
+  if (p.bench) row(['  this process (counting)', '', '', '', '', '', ...usage(p.bench)]);
+  for (const c of r.ceilings) row([`pass-through, ${c.when}`, String(c.records), n(c.seconds, 2), n(c.recordsPerSecond), n(c.mutationsPerSecond), n(c.steadyRecordsPerSecond / 2), '', '', n(c.loadAverage, 1)]);
+  row(['pass-through, mean', '', '', '', n(r.ceilingMutationsPerSecond), '', '', '']);
+  out();
+  out('seconds: from the services\' start (pipeline, and when each service\'s own /metrics count reached the mutations) or');
+  out('from joining the group (pass-through); steady/s: mutations/s from the first output to the last. RSS: mean/peak.');
+  out(`load 1m: the machine's load average at the end of the phase (${cpus().length} CPUs); the pass-through runs before and after the pipeline.`);
+  out(`services healthy after: deduper ${n(p.deduper.healthyAfterMs)} ms, publisher ${n(p.publisher.healthyAfterMs)} ms; first delivery after ${n(p.firstDeliveryAfterMs)} ms; pass-through's first commit after ${r.ceilings.map((c) => n(c.firstCommitAfterMs)).join(' and ')} ms`);
+  out(`deduper: ${d['meridian_deduper_records_in_total'] ?? '?'} in, ${d['meridian_deduper_events_out_total'] ?? '?'} out, ${d['meridian_deduper_duplicates_total'] ?? '?'} duplicates, ${d['meridian_deduper_dead_letters_total'] ?? '?'} dead letters; window ${n(p.deduper.windowEntries)} entries, estimate ${n(p.deduper.windowBytesEstimate / 2 ** 20, 1)} MiB`);
+  for (const c of r.ceilings) out(`pass-through ${c.when}: ${c.batches} transactions (${n(c.records / Math.max(1, c.batches))} records each)${c.failedTransactions > 0 ? `, ${c.failedTransactions} failed` : ''}`);
+  out();
+  out(`ratio = pipeline / pass-through mutations/s = ${n(r.ratio, 2)}  (goal >= ${RATIO_GOAL})  ${pass(r.goals.ratioMet)}`);
+  if (r.goals.deliveredExactlyOnce) {
+    out(`destination: exactly ${p.delivered.expected} events, one per mutation  PASS`);
+  } else {
+    out(`!!! DESTINATION MISMATCH: ${p.delivered.records} events, ${p.delivered.distinctKeys} distinct mutations, expected exactly ${p.delivered.expected}  FAIL`);
+  }
+  if ('error' in r.memory) {
+    out(`dedup memory: not measured: ${r.memory.error}`);
+  } else {
+    const m = r.memory;
+    out(`dedup memory: ${n(m.mibPerMillionKeys, 1)} MiB heap per million keys (${n(m.bytesPerEntry)} B/entry, ${m.keys} keys) vs the deduper's estimate ${BYTES_PER_ENTRY_ESTIMATE} B/entry (${n((BYTES_PER_ENTRY_ESTIMATE * 1e6) / 2 ** 20, 1)} MiB)`);
+  }
+  for (const [name, s] of [['deduper', p.deduper], ['publisher', p.publisher]] as const) {
+    out(`${name} log: ${s.logProblems.length} warning/error line(s)${s.logProblems.length > 0 ? '; first:' : ''}`);
+    for (const line of s.logProblems.slice(0, 5)) out(`  ${line}`);
+  }
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench:pipeline: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const missing = [DEDUPER_MAIN, PUBLISHER_MAIN].filter((main) => !existsSync(main));
+  if (missing.length > 0) {
+    process.stderr.write(`bench:pipeline: ${missing.join(' and ')} missing; build the services first: npx nx run-many -t build\n`);
+    return 2;
+  }
+  const cleanup = new Cleanup();
+  // Kept registered (not `once`): a second signal while cleaning up must not end the process
+  // before the topology is down, and tsx relays a terminal's Ctrl-C a second time.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    progress(`${signal}: stopping what this run started`);
+    void cleanup.run().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await run(options, cleanup);
+    return 0;
+  } catch (error) {
+    progress(`failed: ${message(error)}`);
+    return 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+void main().then((code) => process.exit(code));
