@@ -19,7 +19,7 @@
  *    runs once before the pipeline and once after, and the ratio takes their mean: the
  *    machine may be shared, and its load drift then weighs on both sides alike.
  * 5. Dedup memory: a child process with --expose-gc fills a DedupWindow with 1,000,000 random
- *    digests and reports the heap it holds, next to the deduper's 160 B/entry estimate.
+ *    digests and reports the heap it holds, next to the deduper's 110 B/entry estimate.
  *
  * Goal checked: pipeline mutations/s >= 0.7 x pass-through mutations/s (both count events/2
  * mutations). Results go to bench/results/pipeline.json.
@@ -64,7 +64,7 @@ const SETTLE_MS = 3000;
 const RATIO_GOAL = 0.7;
 const MEMORY_KEYS = 1_000_000;
 /** The deduper's own estimate (apps/deduper/src/dedup/deduper.service.ts). */
-const BYTES_PER_ENTRY_ESTIMATE = 160;
+const BYTES_PER_ENTRY_ESTIMATE = 110;
 const PAYLOAD = 'meridian bench payload '.repeat(5).slice(0, 100);
 const KEYSPACE = 'bench_pipeline';
 const TABLE = 'rows';
