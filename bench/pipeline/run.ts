@@ -24,33 +24,35 @@
  * Goal checked: pipeline mutations/s >= 0.7 x pass-through mutations/s (both count events/2
  * mutations). Results go to bench/results/pipeline.json.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import type { PartitionUpdate } from '@meridian/commitlog';
 import { channelSchema, configKey, destinationSchema, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
-import { loadDriver, recordedDriver, type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
-import { type GroupConsumer, KafkaConnection, type OutgoingRecord, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
+import { type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
+import { type ConsumedRecord, KafkaConnection, type OutgoingRecord, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
+import { message, progressLog } from '../support/log';
+import { describeMachine, machineAtEnd } from '../support/machine';
+import { NO_USAGE, ProcessSampler, type ProcessUsage } from '../support/process-sampling';
+import { MAX_REQUEST_BYTES, RAW_PARTITIONS, RAW_TOPIC_MAX_MESSAGE_BYTES } from '../support/raw-topic';
+import { writeResults } from '../support/results';
+import { logProblems } from '../support/service-log';
+import { TopicFollower } from '../support/topic-follower';
+import { runBenchmark, UsageError } from '../support/command';
+import { type Cleanup, openTopology, TOPOLOGY_ARGS, topologyOptions, type TopologyOptions } from '../support/topology';
 import type { DedupMemory } from './dedup-memory';
 
 const ROOT = resolve(__dirname, '..', '..');
-const RESULTS = join(ROOT, 'bench', 'results');
 const DEDUPER_MAIN = join(ROOT, 'apps', 'deduper', 'dist', 'main.js');
 const PUBLISHER_MAIN = join(ROOT, 'apps', 'publisher', 'dist', 'main.js');
 const DEDUP_MEMORY = join(__dirname, 'dedup-memory.ts');
 /** The services' HTTP ports (8082, 8083 by default) moved clear of a demo's (80xx), an e2e suite's (100xx-12xxx) and bench:reader's (110xx). */
 const PORT_OFFSET = 5000;
-/** As the cdc-reader creates its raw topic (apps/cdc-reader/src/reader.service.ts). */
-const RAW_PARTITIONS = 6;
-const RAW_TOPIC_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
-/** As apps/cdc-reader/src/emit/kafka-event-sink.ts bounds its produce requests. */
-const MAX_REQUEST_BYTES = 512 * 1024;
 /** Producers filling the raw topic side by side: each has one request in flight (idempotence). */
 const LOAD_PRODUCERS = 4;
 /** As the publisher creates destination topics (MERIDIAN_DESTINATION_PARTITIONS). */
@@ -75,14 +77,10 @@ const USAGE = `usage: npm run bench:pipeline [-- options]
   --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
   --help`;
 
-interface Options {
+interface Options extends TopologyOptions {
   readonly events: number;
-  readonly workdir: string | undefined;
-  readonly keepWorkdir: boolean;
   readonly help: boolean;
 }
-
-class UsageError extends Error {}
 
 function parseOptions(args: readonly string[]): Options {
   let values;
@@ -92,8 +90,7 @@ function parseOptions(args: readonly string[]): Options {
       strict: true,
       options: {
         events: { type: 'string', default: '200000' },
-        workdir: { type: 'string' },
-        'keep-workdir': { type: 'boolean', default: false },
+        ...TOPOLOGY_ARGS,
         help: { type: 'boolean', default: false },
       },
     }));
@@ -103,73 +100,14 @@ function parseOptions(args: readonly string[]): Options {
   const problems: string[] = [];
   const events = Number(values.events);
   if (!Number.isInteger(events) || events <= 0 || events % 2 !== 0) problems.push(`--events must be a positive even integer (two copies of each mutation), got ${JSON.stringify(values.events)}`);
-  if (values.workdir !== undefined && !existsSync(values.workdir)) problems.push(`--workdir ${values.workdir} does not exist`);
-  if (values.workdir !== undefined && values['keep-workdir']) problems.push('--keep-workdir applies only to a workdir this run creates, not to --workdir');
+  const topology = topologyOptions(values, problems);
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
-  return { events, workdir: values.workdir && resolve(values.workdir), keepWorkdir: values['keep-workdir'], help: values.help };
+  return { events, ...topology, help: values.help };
 }
 
-const began = performance.now();
-function progress(line: string): void {
-  process.stderr.write(`[bench:pipeline +${((performance.now() - began) / 1000).toFixed(1)}s] ${line}\n`);
-}
+const progress = progressLog('bench:pipeline');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** What this run started, stopped in reverse order once, at the end or on SIGINT/SIGTERM. */
-class Cleanup {
-  private readonly steps: { what: string; run: () => Promise<void> }[] = [];
-  private running: Promise<void> | undefined;
-
-  add(what: string, run: () => Promise<void>): void {
-    this.steps.push({ what, run });
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps.reverse()) {
-        try {
-          await step.run();
-        } catch (error) {
-          progress(`cleanup: ${step.what} failed: ${message(error)}`);
-        }
-      }
-    })();
-    return this.running;
-  }
-}
-
-// ---------------------------------------------------------------- topology
-
-interface Topology {
-  readonly endpoints: TopologyEndpoints;
-  /** True when this run brought it up (and so takes it down). */
-  readonly started: boolean;
-}
-
-async function openTopology(options: Options, cleanup: Cleanup): Promise<Topology> {
-  if (options.workdir !== undefined) {
-    const workdir = options.workdir;
-    const name = await recordedDriver(workdir);
-    if (!name) throw new Error(`nothing is recorded as running in ${workdir} (no topology.json); start one with \`npm run infra -- up --workdir ${workdir}\``);
-    const status = await loadDriver(name).status(workdir);
-    if (status.state['kafka-dc1'] !== 'up') throw new Error(`the topology in ${workdir} has kafka-dc1 down`);
-    progress(`using the ${name} topology running in ${workdir}`);
-    return { endpoints: status, started: false };
-  }
-  const workdir = await mkdtemp(join(tmpdir(), 'meridian-bench-pipeline-'));
-  const driver = loadDriver('local');
-  const log = (line: string) => progress(`infra: ${line}`);
-  cleanup.add('removing the workdir', async () => {
-    if (options.keepWorkdir) progress(`workdir kept: ${workdir}`);
-    else await rm(workdir, { recursive: true, force: true });
-  });
-  cleanup.add('stopping the topology', () => driver.down(workdir, log));
-  progress(`bringing up a local topology in ${workdir}`);
-  const endpoints = await driver.up({ workdir, dc1Nodes: 1, startTimeoutMs: 300_000 }, log);
-  return { endpoints, started: true };
-}
 
 // ---------------------------------------------------------------- the raw load
 
@@ -279,64 +217,6 @@ async function writeConfiguration(kafka: KafkaConnection, configTopic: string, d
 
 // ---------------------------------------------------------------- the services
 
-interface ProcessUsage {
-  /** CPU time (user + system) over wall time. */
-  readonly cores: number;
-  readonly rssMiBMean: number;
-  readonly rssMiBPeak: number;
-}
-
-/** Samples a process's CPU time and resident memory from /proc (Linux). */
-class ProcessSampler {
-  private static readonly ticksPerSecond = clockTicks();
-  private samples: { atMs: number; ticks: number; rssKiB: number }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly pid: number) {}
-
-  start(): void {
-    this.samples = [];
-    this.sample();
-    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
-  }
-
-  stop(): ProcessUsage {
-    clearInterval(this.timer);
-    this.sample();
-    const first = this.samples[0];
-    const last = this.samples[this.samples.length - 1];
-    if (!first || !last || last.atMs <= first.atMs) return { cores: Number.NaN, rssMiBMean: Number.NaN, rssMiBPeak: Number.NaN };
-    const rss = this.samples.map((s) => s.rssKiB / 1024);
-    return {
-      cores: (last.ticks - first.ticks) / ProcessSampler.ticksPerSecond / ((last.atMs - first.atMs) / 1000),
-      rssMiBMean: rss.reduce((a, b) => a + b, 0) / rss.length,
-      rssMiBPeak: Math.max(...rss),
-    };
-  }
-
-  private sample(): void {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // The command name may hold spaces; the fields after it start with field 3 (state),
-      // so utime (field 14) and stime (field 15) are the 12th and 13th after the ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1]);
-      if (Number.isFinite(ticks) && Number.isFinite(rssKiB)) this.samples.push({ atMs: performance.now(), ticks, rssKiB });
-    } catch {
-      // the process has exited: the samples so far stand
-    }
-  }
-}
-
-function clockTicks(): number {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-}
-
 /** A service's `meridian_*` figures from its /metrics (Prometheus text), by name with labels summed away. */
 async function serviceFigures(service: RunningService): Promise<Map<string, number>> {
   const response = await fetch(`http://127.0.0.1:${service.instance.httpPort}/metrics`, { signal: AbortSignal.timeout(5000) });
@@ -347,17 +227,6 @@ async function serviceFigures(service: RunningService): Promise<Map<string, numb
     figures.set(match[1], (figures.get(match[1]) ?? 0) + Number(match[2]));
   }
   return figures;
-}
-
-/** The warnings and errors in a service's log (Nest writes the level in upper case). */
-function logProblems(logFile: string): string[] {
-  try {
-    return readFileSync(logFile, 'utf8')
-      .split('\n')
-      .filter((line) => /\b(WARN|ERROR|FATAL)\b|Error:/.test(line));
-  } catch {
-    return [];
-  }
 }
 
 /** The pid of the dc1 Kafka broker the local driver started in `workdir`: the java process whose command line names its directory. */
@@ -384,56 +253,38 @@ function exited(service: RunningService): string | undefined {
 
 /**
  * Counts what a topic holds, as a read_committed consumer sees it: records, and distinct
- * keys (one per mutation: a key seen twice is a duplicate). Nothing is committed; a
- * consumer that restarts after an error fetches from the start again and those records
- * are skipped by offset.
+ * keys (one per mutation: a key seen twice is a duplicate).
  */
 class TopicCounter {
   records = 0;
   firstAtMs: number | undefined;
   lastAtMs: number | undefined;
   private readonly keys = new Set<string>();
-  private readonly nextOffset = new Map<number, bigint>();
-  private consumer: GroupConsumer | undefined;
+  private readonly follower: TopicFollower;
 
-  constructor(
-    private readonly kafka: KafkaConnection,
-    private readonly topic: string,
-  ) {}
+  constructor(kafka: KafkaConnection, topic: string) {
+    this.follower = new TopicFollower(kafka, topic, 'bench_count', 'read_committed', (records) => {
+      this.take(records);
+    });
+  }
 
   get distinct(): number {
     return this.keys.size;
   }
 
-  async start(): Promise<void> {
-    this.consumer = await this.kafka.consume({
-      groupId: uniqueName('bench_count'),
-      topics: [this.topic],
-      isolation: 'read_committed',
-      eachBatch: (batch) => {
-        this.take(batch);
-        return Promise.resolve();
-      },
-    });
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.stop();
-    this.consumer = undefined;
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
-  private take(batch: PartitionBatch): void {
+  private take(records: readonly ConsumedRecord[]): void {
+    if (records.length === 0) return;
     const now = performance.now();
-    let taken = 0;
-    for (const record of batch.records) {
-      const offset = BigInt(record.offset);
-      if (offset < (this.nextOffset.get(batch.partition) ?? 0n)) continue;
-      this.nextOffset.set(batch.partition, offset + 1n);
-      this.keys.add(record.key?.toString() ?? '');
-      taken++;
-    }
-    if (taken === 0) return;
-    this.records += taken;
+    for (const record of records) this.keys.add(record.key?.toString() ?? '');
+    this.records += records.length;
     this.firstAtMs ??= now;
     this.lastAtMs = now;
   }
@@ -622,7 +473,7 @@ async function runPipeline(kafka: KafkaConnection, endpoints: TopologyEndpoints,
     const service = services[i];
     if (!service) throw new Error(`no service ${i}`);
     return {
-      process: usage[i] ?? { cores: Number.NaN, rssMiBMean: Number.NaN, rssMiBPeak: Number.NaN },
+      process: usage[i] ?? NO_USAGE,
       healthyAfterMs: healthyAfterMs[i],
       doneAfterMs: doneAfterMs[i],
       figures: Object.fromEntries(figures),
@@ -759,13 +610,13 @@ async function dedupMemory(): Promise<DedupMemory | { error: string }> {
 // ---------------------------------------------------------------- the run
 
 async function run(options: Options, cleanup: Cleanup): Promise<void> {
-  const machine = { os: `${type()} ${release()}`, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg() };
+  const machine = describeMachine();
   // First, on a quiet machine: it needs no topology.
   const memory = await dedupMemory();
   if ('error' in memory) progress(`dedup memory: failed: ${memory.error}`);
   else progress(`dedup memory: ${memory.mibPerMillionKeys.toFixed(1)} MiB per million keys (${memory.bytesPerEntry.toFixed(0)} B/entry)`);
 
-  const topology = await openTopology(options, cleanup);
+  const topology = await openTopology('bench-pipeline', ['kafka-dc1'], options, cleanup, progress);
   const { endpoints } = topology;
   const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
   if (!broker) throw new Error('the topology has no Kafka in dc1');
@@ -804,10 +655,9 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   const ratio = pipeline.mutationsPerSecond / ceilingMutationsPerSecond;
   const goals = { ratioAtLeast: RATIO_GOAL, ratioMet: ratio >= RATIO_GOAL, deliveredExactlyOnce: pipeline.delivered.exact };
   printReport({ options, endpoints, load, pipeline, ceilings, ceilingMutationsPerSecond, ratio, goals, memory });
-  const out = join(RESULTS, 'pipeline.json');
-  const results = {
+  writeResults('pipeline.json', {
     date: new Date().toISOString(),
-    machine: { ...machine, loadAverageAtEnd: loadavg() },
+    machine: machineAtEnd(machine),
     versions: { kafka: endpoints.kafkaVersion, cassandra: endpoints.cassandraVersion, node: process.version },
     options: { ...options, mutations: options.events / 2, replicas: REPLICAS, rawPartitions: RAW_PARTITIONS, payloadBytes: PAYLOAD.length, maxRequestBytes: MAX_REQUEST_BYTES, portOffset: PORT_OFFSET },
     topology: { driver: endpoints.driver, startedByThisRun: topology.started },
@@ -823,9 +673,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
       'steady figures: from the first output to the last, start-up excluded',
       "dedupMemory: V8 heapUsed after minus before filling one DedupWindow (after gc), in a child process run with --expose-gc",
     ],
-  };
-  writeFileSync(out, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`);
-  process.stdout.write(`results: ${out}\n`);
+  });
 }
 
 interface Report {
@@ -887,45 +735,16 @@ function printReport(r: Report): void {
   }
 }
 
-async function main(): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench:pipeline: ${error.message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const missing = [DEDUPER_MAIN, PUBLISHER_MAIN].filter((main) => !existsSync(main));
-  if (missing.length > 0) {
-    process.stderr.write(`bench:pipeline: ${missing.join(' and ')} missing; build the services first: npx nx run-many -t build\n`);
-    return 2;
-  }
-  const cleanup = new Cleanup();
-  // Kept registered (not `once`): a second signal while cleaning up must not end the process
-  // before the topology is down, and tsx relays a terminal's Ctrl-C a second time.
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    progress(`${signal}: stopping what this run started`);
-    void cleanup.run().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await run(options, cleanup);
-    return 0;
-  } catch (error) {
-    progress(`failed: ${message(error)}`);
-    return 1;
-  } finally {
-    await cleanup.run();
-  }
-}
-
-void main().then((code) => process.exit(code));
+runBenchmark(
+  {
+    name: 'bench:pipeline',
+    usage: USAGE,
+    parse: parseOptions,
+    missing: () => {
+      const missing = [DEDUPER_MAIN, PUBLISHER_MAIN].filter((main) => !existsSync(main));
+      return missing.length > 0 ? `${missing.join(' and ')} missing; build the services first: npx nx run-many -t build` : undefined;
+    },
+    run,
+  },
+  progress,
+);

@@ -25,31 +25,31 @@
  * than the node can take writes, so it is never the node's bottleneck). Results go to
  * bench/results/reader.json; the reader's log and last /metrics to bench/results/tmp/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { existsSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CassandraConnection } from '@meridian/cassandra';
 import { type PartitionUpdate, writetimeMicros } from '@meridian/commitlog';
-import { loadDriver, recordedDriver, type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
-import { type ConsumedRecord, type GroupConsumer, KafkaConnection, type OutgoingRecord } from '@meridian/kafka';
+import { type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
+import { type ConsumedRecord, KafkaConnection, type OutgoingRecord } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
+import { message, progressLog } from '../support/log';
+import { describeMachine, machineAtEnd } from '../support/machine';
+import { ProcessSampler, type ProcessUsage } from '../support/process-sampling';
+import { MAX_REQUEST_BYTES, RAW_PARTITIONS, RAW_TOPIC_MAX_MESSAGE_BYTES } from '../support/raw-topic';
+import { RESULTS, writeResults } from '../support/results';
+import { logProblems } from '../support/service-log';
+import { TopicFollower } from '../support/topic-follower';
+import { runBenchmark, UsageError } from '../support/command';
+import { type Cleanup, openTopology, TOPOLOGY_ARGS, topologyOptions, type TopologyOptions } from '../support/topology';
 
 const ROOT = resolve(__dirname, '..', '..');
-const RESULTS = join(ROOT, 'bench', 'results');
 const READER_MAIN = join(ROOT, 'apps', 'cdc-reader', 'dist', 'main.js');
 /** The reader's HTTP port is moved clear of a demo's or an e2e suite's (8081, 10081). */
 const PORT_OFFSET = 3000;
-/** As the reader creates its raw topic (apps/cdc-reader/src/reader.service.ts). */
-const RAW_PARTITIONS = 6;
-const RAW_TOPIC_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
-/** As apps/cdc-reader/src/emit/kafka-event-sink.ts bounds its produce requests. */
-const MAX_REQUEST_BYTES = 512 * 1024;
 /** Written before W is measured and not counted in it, so both JVMs' JITs are warm. */
 const WARMUP_SECONDS = 2;
-const SAMPLE_MS = 250;
 /**
  * The reader counts bytes read (and sets its backlog gauge) when a poll ends, after its
  * events are acknowledged and its position committed: its /metrics are read this long
@@ -71,16 +71,12 @@ const USAGE = `usage: npm run bench:reader [-- options]
   --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
   --help`;
 
-interface Options {
+interface Options extends TopologyOptions {
   readonly seconds: number;
   readonly concurrency: number;
   readonly rates: readonly number[] | undefined;
-  readonly workdir: string | undefined;
-  readonly keepWorkdir: boolean;
   readonly help: boolean;
 }
-
-class UsageError extends Error {}
 
 function parseOptions(args: readonly string[]): Options {
   let values;
@@ -92,8 +88,7 @@ function parseOptions(args: readonly string[]): Options {
         seconds: { type: 'string', default: '10' },
         concurrency: { type: 'string', default: '64' },
         rates: { type: 'string' },
-        workdir: { type: 'string' },
-        'keep-workdir': { type: 'boolean', default: false },
+        ...TOPOLOGY_ARGS,
         help: { type: 'boolean', default: false },
       },
     }));
@@ -109,74 +104,14 @@ function parseOptions(args: readonly string[]): Options {
   const seconds = positive('seconds', values.seconds, false);
   const concurrency = positive('concurrency', values.concurrency, true);
   const rates = values.rates?.split(',').map((r) => positive('rates', r.trim(), false));
-  if (values.workdir !== undefined && !existsSync(values.workdir)) problems.push(`--workdir ${values.workdir} does not exist`);
-  if (values.workdir !== undefined && values['keep-workdir']) problems.push('--keep-workdir applies only to a workdir this run creates, not to --workdir');
+  const topology = topologyOptions(values, problems);
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
-  return { seconds, concurrency, rates, workdir: values.workdir && resolve(values.workdir), keepWorkdir: values['keep-workdir'], help: values.help };
+  return { seconds, concurrency, rates, ...topology, help: values.help };
 }
 
-const began = performance.now();
-function progress(line: string): void {
-  process.stderr.write(`[bench:reader +${((performance.now() - began) / 1000).toFixed(1)}s] ${line}\n`);
-}
+const progress = progressLog('bench:reader');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** What this run started, stopped in reverse order once, at the end or on SIGINT/SIGTERM. */
-class Cleanup {
-  private readonly steps: { what: string; run: () => Promise<void> }[] = [];
-  private running: Promise<void> | undefined;
-
-  add(what: string, run: () => Promise<void>): void {
-    this.steps.push({ what, run });
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps.reverse()) {
-        try {
-          await step.run();
-        } catch (error) {
-          progress(`cleanup: ${step.what} failed: ${message(error)}`);
-        }
-      }
-    })();
-    return this.running;
-  }
-}
-
-// ---------------------------------------------------------------- topology
-
-interface Topology {
-  readonly endpoints: TopologyEndpoints;
-  /** True when this run brought it up (and so takes it down). */
-  readonly started: boolean;
-}
-
-async function openTopology(options: Options, cleanup: Cleanup): Promise<Topology> {
-  if (options.workdir !== undefined) {
-    const workdir = options.workdir;
-    const name = await recordedDriver(workdir);
-    if (!name) throw new Error(`nothing is recorded as running in ${workdir} (no topology.json); start one with \`npm run infra -- up --workdir ${workdir}\``);
-    const status = await loadDriver(name).status(workdir);
-    const down = ['dc1-n1', 'kafka-dc1'].filter((c) => status.state[c] !== 'up');
-    if (down.length > 0) throw new Error(`the topology in ${workdir} has ${down.join(' and ')} down`);
-    progress(`using the ${name} topology running in ${workdir}`);
-    return { endpoints: status, started: false };
-  }
-  const workdir = await mkdtemp(join(tmpdir(), 'meridian-bench-reader-'));
-  const driver = loadDriver('local');
-  const log = (line: string) => progress(`infra: ${line}`);
-  cleanup.add('removing the workdir', async () => {
-    if (options.keepWorkdir) progress(`workdir kept: ${workdir}`);
-    else await rm(workdir, { recursive: true, force: true });
-  });
-  cleanup.add('stopping the topology', () => driver.down(workdir, log));
-  progress(`bringing up a local topology in ${workdir}`);
-  const endpoints = await driver.up({ workdir, dc1Nodes: 1, startTimeoutMs: 300_000 }, log);
-  return { endpoints, started: true };
-}
 
 // ---------------------------------------------------------------- load generator
 
@@ -283,8 +218,7 @@ interface Arrival {
  * first arrival of each of the bench table's rows. Each fetched batch is stamped when it
  * is handed over: the fetch waits at most 50 ms but the broker answers as soon as records
  * are there, so what this adds to the latency is one fetch round trip and this process's
- * share of the CPU (it runs beside the load generator). Nothing is committed: the group
- * is used once.
+ * share of the CPU (it runs beside the load generator).
  */
 class RawTopicFollower {
   readonly arrivals: Arrival[] = [];
@@ -294,36 +228,30 @@ class RawTopicFollower {
   /** When a batch last brought a row not seen before. */
   lastNewMs = Date.now();
   private readonly ids = new Set<number>();
-  private readonly nextOffset = new Map<number, bigint>();
-  private consumer: GroupConsumer | undefined;
+  private readonly follower: TopicFollower;
 
   constructor(
-    private readonly kafka: KafkaConnection,
-    private readonly topic: string,
+    kafka: KafkaConnection,
+    topic: string,
     private readonly keyspace: string,
-  ) {}
+  ) {
+    this.follower = new TopicFollower(kafka, topic, 'bench_reader', 'read_uncommitted', (records) => {
+      const arrivedMs = Date.now();
+      this.batches++;
+      for (const record of records) this.take(record, arrivedMs);
+    });
+  }
 
   get received(): number {
     return this.ids.size;
   }
 
-  async start(): Promise<void> {
-    this.consumer = await this.kafka.consume({
-      groupId: uniqueName('bench_reader'),
-      topics: [this.topic],
-      isolation: 'read_uncommitted',
-      eachBatch: (batch) => {
-        const arrivedMs = Date.now();
-        this.batches++;
-        for (const record of batch.records) this.take(record, arrivedMs);
-        return Promise.resolve();
-      },
-    });
+  start(): Promise<void> {
+    return this.follower.start();
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.stop();
-    this.consumer = undefined;
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 
   describe(): string {
@@ -331,10 +259,6 @@ class RawTopicFollower {
   }
 
   private take(record: ConsumedRecord, arrivedMs: number): void {
-    // A consumer that restarts after an error fetches from the start again: those records are skipped.
-    const offset = BigInt(record.offset);
-    if (offset < (this.nextOffset.get(record.partition) ?? 0n)) return;
-    this.nextOffset.set(record.partition, offset + 1n);
     if (!record.value) return;
     const { update } = JSON.parse(record.value.toString('utf8')) as RawEvent;
     if (update.keyspace !== this.keyspace || update.table !== TABLE) return;
@@ -356,64 +280,6 @@ function arrivalsOf(follower: RawTopicFollower, run: WriteRun, failed: ReadonlyS
 }
 
 // ---------------------------------------------------------------- the reader process
-
-interface ProcessUsage {
-  /** CPU time (user + system) over wall time. */
-  readonly cores: number;
-  readonly rssMiBMean: number;
-  readonly rssMiBPeak: number;
-}
-
-/** Samples a process's CPU time and resident memory from /proc (Linux). */
-class ProcessSampler {
-  private static readonly ticksPerSecond = clockTicks();
-  private samples: { atMs: number; ticks: number; rssKiB: number }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly pid: number) {}
-
-  start(): void {
-    this.samples = [];
-    this.sample();
-    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
-  }
-
-  stop(): ProcessUsage {
-    clearInterval(this.timer);
-    this.sample();
-    const first = this.samples[0];
-    const last = this.samples[this.samples.length - 1];
-    if (!first || !last || last.atMs <= first.atMs) return { cores: Number.NaN, rssMiBMean: Number.NaN, rssMiBPeak: Number.NaN };
-    const rss = this.samples.map((s) => s.rssKiB / 1024);
-    return {
-      cores: (last.ticks - first.ticks) / ProcessSampler.ticksPerSecond / ((last.atMs - first.atMs) / 1000),
-      rssMiBMean: rss.reduce((a, b) => a + b, 0) / rss.length,
-      rssMiBPeak: Math.max(...rss),
-    };
-  }
-
-  private sample(): void {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // The command name may hold spaces; the fields after it start with field 3 (state),
-      // so utime (field 14) and stime (field 15) are the 12th and 13th after the ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      const rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1]);
-      if (Number.isFinite(ticks) && Number.isFinite(rssKiB)) this.samples.push({ atMs: performance.now(), ticks, rssKiB });
-    } catch {
-      // the process has exited: the samples so far stand
-    }
-  }
-}
-
-function clockTicks(): number {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-}
 
 /** The reader's own figures from its /metrics (Prometheus text). */
 interface ReaderFigures {
@@ -482,17 +348,6 @@ function readerDelta(before: ReaderFigures | undefined, after: ReaderFigures): R
     latencyP50AtMostMs: count > 0 ? atMost(0.5) : Number.NaN,
     latencyP99AtMostMs: count > 0 ? atMost(0.99) : Number.NaN,
   };
-}
-
-/** The warnings and errors in the reader's log (Nest writes the level in upper case). */
-function logProblems(logFile: string): string[] {
-  try {
-    return readFileSync(logFile, 'utf8')
-      .split('\n')
-      .filter((line) => /\b(WARN|ERROR|FATAL)\b|Error:/.test(line));
-  } catch {
-    return [];
-  }
 }
 
 /** Polls until `done`, printing `describe()` every few seconds; fails if the reader exits or the time runs out. */
@@ -640,8 +495,8 @@ async function produceBaseline(kafka: KafkaConnection, rawTopic: string): Promis
 // ---------------------------------------------------------------- the run
 
 async function run(options: Options, cleanup: Cleanup): Promise<void> {
-  const machine = { os: `${type()} ${release()}`, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg() };
-  const topology = await openTopology(options, cleanup);
+  const machine = describeMachine();
+  const topology = await openTopology('bench-reader', ['dc1-n1', 'kafka-dc1'], options, cleanup, progress);
   const { endpoints } = topology;
   const node = endpoints.cassandra.find((n) => n.name === 'dc1-n1');
   const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
@@ -756,10 +611,9 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   const ratios = { readerToProduce: catchUp.perSecond / baseline.perSecond, readerToWrites: catchUp.perSecond / writeRate.perSecond };
   const goals = { p99UnderMsAtEachRate: P99_GOAL_MS, p99Met: steady.every((s) => s.p99GoalMet), drainAtLeastWriteRate: ratios.readerToWrites >= 1 };
   printReport({ options, endpoints, writeRate, catchUp, steady, baseline, ratios, goals, duplicates: follower.duplicates, readerLogProblems });
-  const out = join(RESULTS, 'reader.json');
-  const results = {
+  writeResults('reader.json', {
     date: new Date().toISOString(),
-    machine: { ...machine, loadAverageAtEnd: loadavg() },
+    machine: machineAtEnd(machine),
     versions: { cassandra: endpoints.cassandraVersion, kafka: endpoints.kafkaVersion, node: process.version },
     options: { ...options, rates, warmupSeconds: WARMUP_SECONDS, payloadBytes: PAYLOAD.length, consistency: 'LOCAL_ONE' },
     topology: { driver: endpoints.driver, startedByThisRun: topology.started },
@@ -776,9 +630,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
       "latencyAtProduceMs: writetime to the Kafka record timestamp set by the reader's producer when it built the produce request",
       "reader: the cdc-reader's own /metrics over the phase; latency there is writetime to Kafka's acknowledgement, given as histogram bucket bounds",
     ],
-  };
-  writeFileSync(out, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`);
-  process.stdout.write(`results: ${out}\n`);
+  });
 }
 
 interface Report {
@@ -852,44 +704,13 @@ function printReport(r: Report): void {
   for (const line of r.readerLogProblems.slice(0, 5)) out(`  ${line}`);
 }
 
-async function main(): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench:reader: ${error.message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (!existsSync(READER_MAIN)) {
-    process.stderr.write(`bench:reader: ${READER_MAIN} is missing; build the services first: npx nx run-many -t build\n`);
-    return 2;
-  }
-  const cleanup = new Cleanup();
-  // Kept registered (not `once`): a second signal while cleaning up must not end the process
-  // before the topology is down, and tsx relays a terminal's Ctrl-C a second time.
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    progress(`${signal}: stopping what this run started`);
-    void cleanup.run().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await run(options, cleanup);
-    return 0;
-  } catch (error) {
-    progress(`failed: ${message(error)}`);
-    return 1;
-  } finally {
-    await cleanup.run();
-  }
-}
-
-void main().then((code) => process.exit(code));
+runBenchmark(
+  {
+    name: 'bench:reader',
+    usage: USAGE,
+    parse: parseOptions,
+    missing: () => (existsSync(READER_MAIN) ? undefined : `${READER_MAIN} is missing; build the services first: npx nx run-many -t build`),
+    run,
+  },
+  progress,
+);

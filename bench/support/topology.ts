@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadDriver, recordedDriver, type TopologyEndpoints } from '@meridian/infra';
+import { message } from './log';
+
+/** The options every benchmark takes about its topology, as parseArgs declares them. */
+export const TOPOLOGY_ARGS = {
+  workdir: { type: 'string' },
+  'keep-workdir': { type: 'boolean', default: false },
+} as const;
+
+export interface TopologyOptions {
+  readonly workdir: string | undefined;
+  readonly keepWorkdir: boolean;
+}
+
+/** Checks the parsed --workdir and --keep-workdir, adding what is wrong to `problems`. */
+export function topologyOptions(values: { workdir?: string; 'keep-workdir': boolean }, problems: string[]): TopologyOptions {
+  if (values.workdir !== undefined && !existsSync(values.workdir)) problems.push(`--workdir ${values.workdir} does not exist`);
+  if (values.workdir !== undefined && values['keep-workdir']) problems.push('--keep-workdir applies only to a workdir this run creates, not to --workdir');
+  return { workdir: values.workdir && resolve(values.workdir), keepWorkdir: values['keep-workdir'] };
+}
+
+/** What this run started, stopped in reverse order once, at the end or on SIGINT/SIGTERM. */
+export class Cleanup {
+  private readonly steps: { what: string; run: () => Promise<void> }[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly progress: (line: string) => void) {}
+
+  add(what: string, run: () => Promise<void>): void {
+    this.steps.push({ what, run });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          this.progress(`cleanup: ${step.what} failed: ${message(error)}`);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+/** Runs `run` with a Cleanup that is carried out at the end, on failure and on SIGINT/SIGTERM; resolves to the exit code. */
+export async function runCleanly(progress: (line: string) => void, run: (cleanup: Cleanup) => Promise<void>): Promise<number> {
+  const cleanup = new Cleanup(progress);
+  // Kept registered (not `once`): a second signal while cleaning up must not end the process
+  // before the topology is down, and tsx relays a terminal's Ctrl-C a second time.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    progress(`${signal}: stopping what this run started`);
+    void cleanup.run().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await run(cleanup);
+    return 0;
+  } catch (error) {
+    progress(`failed: ${message(error)}`);
+    return 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+export interface Topology {
+  readonly endpoints: TopologyEndpoints;
+  /** True when this run brought it up (and so takes it down). */
+  readonly started: boolean;
+}
+
+/**
+ * The topology running in --workdir, which must have the `needed` containers up, or else a
+ * local one brought up in a fresh temporary workdir (prefixed `meridian-<name>-`) and
+ * taken down, and the workdir removed unless --keep-workdir, by `cleanup`.
+ */
+export async function openTopology(name: string, needed: readonly string[], options: TopologyOptions, cleanup: Cleanup, progress: (line: string) => void): Promise<Topology> {
+  if (options.workdir !== undefined) {
+    const workdir = options.workdir;
+    const driverName = await recordedDriver(workdir);
+    if (!driverName) throw new Error(`nothing is recorded as running in ${workdir} (no topology.json); start one with \`npm run infra -- up --workdir ${workdir}\``);
+    const status = await loadDriver(driverName).status(workdir);
+    const down = needed.filter((c) => status.state[c] !== 'up');
+    if (down.length > 0) throw new Error(`the topology in ${workdir} has ${down.join(' and ')} down`);
+    progress(`using the ${driverName} topology running in ${workdir}`);
+    return { endpoints: status, started: false };
+  }
+  const workdir = await mkdtemp(join(tmpdir(), `meridian-${name}-`));
+  const driver = loadDriver('local');
+  const log = (line: string) => progress(`infra: ${line}`);
+  cleanup.add('removing the workdir', async () => {
+    if (options.keepWorkdir) progress(`workdir kept: ${workdir}`);
+    else await rm(workdir, { recursive: true, force: true });
+  });
+  cleanup.add('stopping the topology', () => driver.down(workdir, log));
+  progress(`bringing up a local topology in ${workdir}`);
+  const endpoints = await driver.up({ workdir, dc1Nodes: 1, startTimeoutMs: 300_000 }, log);
+  return { endpoints, started: true };
+}
