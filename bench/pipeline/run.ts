@@ -32,7 +32,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import type { PartitionUpdate } from '@meridian/commitlog';
-import { channelSchema, configKey, destinationSchema, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
+import { channelSchema, configKey, destinationSchema, DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
 import { type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { type ConsumedRecord, KafkaConnection, type OutgoingRecord, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
@@ -161,7 +161,7 @@ function* rawRequests(mutations: number): Generator<OutgoingRecord[]> {
         request = [];
         requestBytes = 0;
       }
-      request.push({ key, value });
+      request.push({ key, value, headers: { [DIGEST_HEADER]: digest } });
       requestBytes += size;
     }
   }

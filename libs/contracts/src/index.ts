@@ -1,8 +1,8 @@
 export type { DependencyState, HealthReport } from './health';
 export { HEARTBEAT_VERSION, type Heartbeat, heartbeatKey, type HeartbeatState, parseHeartbeat } from './heartbeat';
 export type { Logger } from './logger';
-export { RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from './raw-mutation';
-export { MUTATION_EVENT_VERSION, type MutationEvent } from './mutation';
+export { DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from './raw-mutation';
+export type { MutationEvent } from './mutation';
 export {
   type Channel,
   channelSchema,

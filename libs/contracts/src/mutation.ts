@@ -1,18 +1,8 @@
-/**
- * What the deduper puts on the mutations topic: one event per mutation of a `cdc = true`
- * table, whichever replicas logged it and however often a reader re-read it.
- */
-export const MUTATION_EVENT_VERSION = 1;
+import type { RawMutationEvent } from './raw-mutation';
 
-export interface MutationEvent<Update = unknown> {
-  readonly version: typeof MUTATION_EVENT_VERSION;
-  readonly dc: string;
-  /** The content digest the copies shared (see RawMutationEvent). */
-  readonly digest: string;
-  /** Cassandra writetime, microseconds since the epoch, as a decimal string. */
-  readonly writetimeUs: string | null;
-  /** Where the copy that was let through was read. */
-  readonly source: { readonly node: string; readonly segment: string; readonly position: number };
-  /** The partition update, in @meridian/commitlog's dump format. */
-  readonly update: Update;
-}
+/**
+ * What the deduper puts on the mutations topic: of the copies of one mutation (one per
+ * replica, and any re-read after a reader's crash), the first, unchanged. Its `node`,
+ * `segment` and `position` say where that copy was read.
+ */
+export type MutationEvent<Update = unknown> = RawMutationEvent<Update>;

@@ -5,6 +5,9 @@
  */
 export const RAW_MUTATION_VERSION = 1;
 
+/** The Kafka record header that carries the event's digest, so the deduper decides without parsing the value. */
+export const DIGEST_HEADER = 'meridian.digest';
+
 export interface RawMutationEvent<Update = unknown> {
   readonly version: typeof RAW_MUTATION_VERSION;
   readonly dc: string;

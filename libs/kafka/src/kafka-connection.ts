@@ -1,6 +1,7 @@
 import {
   type Admin,
   type Consumer,
+  type IHeaders,
   type Kafka as KafkaClient,
   Kafka,
   KafkaJSError,
@@ -49,6 +50,7 @@ export interface ConsumedRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly timestamp: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export type Isolation = 'read_committed' | 'read_uncommitted';
@@ -227,7 +229,7 @@ export class KafkaConnection {
           const { batch } = payload;
           const last = batch.messages.at(-1);
           if (!last) return;
-          const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp }));
+          const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers: textHeaders(m.headers) }));
           await options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
         },
       });
@@ -325,7 +327,7 @@ export class KafkaConnection {
         consumer
           .run({
             eachMessage: ({ topic: from, partition, message }) => {
-              const done = onRecord({ topic: from, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp });
+              const done = onRecord({ topic: from, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp, headers: textHeaders(message.headers) });
               if (done) {
                 clearTimeout(timer);
                 resolve();
@@ -421,6 +423,16 @@ export class RecordProducer {
     this.onClose();
     await this.producer.disconnect();
   }
+}
+
+/** Record headers as text; a header sent more than once keeps its last value. */
+function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (last !== undefined) text[name] = last.toString();
+  }
+  return text;
 }
 
 function toMessage(record: OutgoingRecord) {

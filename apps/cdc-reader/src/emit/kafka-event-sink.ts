@@ -1,5 +1,5 @@
 import type { PartitionUpdate } from '@meridian/commitlog';
-import { type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
+import { DIGEST_HEADER, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
 import type { OutgoingRecord, RecordProducer } from '@meridian/kafka';
 import type { EventSink } from '../segments/cdc-follower';
 
@@ -21,7 +21,7 @@ export class KafkaEventSink implements EventSink {
     let chunk: OutgoingRecord[] = [];
     let bytes = 0;
     for (const event of events) {
-      const record = { key: rawMutationKey(event.update.keyspace, event.update.table, event.update.key), value: JSON.stringify(event) };
+      const record = { key: rawMutationKey(event.update.keyspace, event.update.table, event.update.key), value: JSON.stringify(event), headers: { [DIGEST_HEADER]: event.digest } };
       const size = record.key.length + record.value.length;
       if (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
         await this.producer.send(this.topic, chunk);

@@ -8,9 +8,10 @@ const mutation = (offset: number, table: string, id: number, payload = `row ${id
     JSON.stringify({
       version: 1,
       dc: 'dc1',
+      node: 'dc1-n1',
+      segment: 'CommitLog-7-1.log',
+      position: 10,
       digest: `d${id}`,
-      writetimeUs: '1700000000000000',
-      source: { node: 'dc1-n1', segment: 'CommitLog-7-1.log', position: 10 },
       update: {
         segment: 'CommitLog-7-1.log',
         position: 10,

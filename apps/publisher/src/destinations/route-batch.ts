@@ -1,5 +1,5 @@
 import type { PartitionUpdate } from '@meridian/commitlog';
-import { type ConfigState, type Destination, destinationTopic, MUTATION_EVENT_VERSION, type MutationEvent } from '@meridian/contracts';
+import { type ConfigState, type Destination, destinationTopic, type MutationEvent, RAW_MUTATION_VERSION } from '@meridian/contracts';
 import { toChangeEvents } from '../envelope/change-events';
 
 export interface MutationRecord {
@@ -53,7 +53,7 @@ function parseMutationEvent(record: MutationRecord): MutationEvent<PartitionUpda
     return 'the value is not JSON';
   }
   const event = value as Partial<MutationEvent<PartitionUpdate>> | null;
-  if (event?.version !== MUTATION_EVENT_VERSION) return `unknown mutation event version ${JSON.stringify(event?.version)} (this publisher reads ${MUTATION_EVENT_VERSION})`;
+  if (event?.version !== RAW_MUTATION_VERSION) return `unknown mutation event version ${JSON.stringify(event?.version)} (this publisher reads ${RAW_MUTATION_VERSION})`;
   if (typeof event.update?.keyspace !== 'string' || typeof event.update.table !== 'string') return 'no update with keyspace and table';
   return event as MutationEvent<PartitionUpdate>;
 }

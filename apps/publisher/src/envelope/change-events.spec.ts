@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { type PartitionUpdate, readSegment, type SchemaDescription, SchemaIndex, writetimeMicros } from '@meridian/commitlog';
+import { type PartitionUpdate, readSegment, type SchemaDescription, SchemaIndex } from '@meridian/commitlog';
 import {
   CHANGE_EVENT_SCHEMA_FILE,
   type ChangeEvent,
   type CqlJson,
   type ElementsChange,
-  MUTATION_EVENT_VERSION,
+  RAW_MUTATION_VERSION,
   type MutationEvent,
   parseChangeEvent,
   type WriteChangeEvent,
@@ -52,11 +52,12 @@ function corpusEvents(variant: string): Map<string, ChangeEvent[]> {
 
 function mutation(node: { name: string; dc: string }, update: PartitionUpdate): MutationEvent<PartitionUpdate> {
   return {
-    version: MUTATION_EVENT_VERSION,
+    version: RAW_MUTATION_VERSION,
     dc: node.dc,
+    node: node.name,
+    segment: update.segment,
+    position: update.position,
     digest: 'not-used',
-    writetimeUs: writetimeMicros(update)?.toString() ?? null,
-    source: { node: node.name, segment: update.segment, position: update.position },
     update,
   };
 }
