@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { CassandraConnection, loadSchema, schemaVersion } from '@meridian/cassandra';
 import { SchemaIndex } from '@meridian/commitlog';
 import { KafkaConnection, type RecordProducer } from '@meridian/kafka';
-import { Metrics, SERVICE_CONFIG } from '@meridian/service';
+import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
 import type { CdcReaderConfig } from './config';
 import { KafkaEventSink } from './emit/kafka-event-sink';
 import { ReaderMetrics } from './figures/reader-metrics';
@@ -43,12 +43,11 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
   private retryMs = 0;
   private schema: SchemaIndex | undefined;
   private loadedSchemaVersion: string | undefined;
-  /** Logged once until a check works again: the node being away is one line, not one per poll. */
-  private schemaCheckFailure: string | undefined;
+  private readonly schemaCheckFailures = new FailureNotice((line) => this.logger.warn(line));
   private cdcTotalSpaceBytes = DEFAULT_CDC_TOTAL_SPACE_BYTES;
   private follower: CdcFollower | undefined;
   private producer: RecordProducer | undefined;
-  private lastFailure: string | undefined;
+  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: CdcReaderConfig,
@@ -106,15 +105,12 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
       const follower = await this.ready();
       const summary = await follower.poll();
       this.figures.polled(summary);
-      if (this.lastFailure) this.logger.log('streaming again');
-      this.lastFailure = undefined;
+      if (this.failures.recovered()) this.logger.log('streaming again');
       this.retryMs = 0;
       this.schedule(this.fileEvents !== eventsBefore || summary.waitingForSchema ? 0 : this.config.MERIDIAN_POLL_MS);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
       this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs === 0 ? FIRST_RETRY_MS : this.retryMs * 2);
-      if (message !== this.lastFailure) this.logger.warn(`${message} (the files stay in cdc_raw; retrying with backoff up to ${MAX_RETRY_MS / 1000}s)`);
-      this.lastFailure = message;
+      this.failures.failed(error, (message) => `${message} (the files stay in cdc_raw; retrying with backoff up to ${MAX_RETRY_MS / 1000}s)`);
       this.schedule(this.retryMs);
     } finally {
       this.polling = false;
@@ -162,13 +158,10 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
     try {
       version = await schemaVersion(this.cassandra);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== this.schemaCheckFailure) this.logger.warn(`cannot check the schema version, decoding with the schema loaded before: ${message}`);
-      this.schemaCheckFailure = message;
+      this.schemaCheckFailures.failed(error, (message) => `cannot check the schema version, decoding with the schema loaded before: ${message}`);
       return;
     }
-    if (this.schemaCheckFailure !== undefined) this.logger.log('schema version checks work again');
-    this.schemaCheckFailure = undefined;
+    if (this.schemaCheckFailures.recovered()) this.logger.log('schema version checks work again');
     if (version !== this.loadedSchemaVersion) await this.refreshSchema();
   }
 

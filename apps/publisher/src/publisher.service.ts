@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigState, parseConfigRecord } from '@meridian/contracts';
 import { type GroupConsumer, KafkaConnection, type PartitionBatch } from '@meridian/kafka';
-import { Metrics, SERVICE_CONFIG } from '@meridian/service';
+import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
 import type { PublisherConfig } from './config';
 import { DestinationPipeline } from './destinations/destination-pipeline';
 
@@ -23,7 +23,7 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private lastFailure: string | undefined;
+  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
   private readonly figures;
 
   constructor(
@@ -67,9 +67,7 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
       });
       this.logger.log(`following ${this.settings.MERIDIAN_CONFIG_TOPIC}`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== this.lastFailure) this.logger.warn(`${message} (retrying every ${RETRY_MS / 1000}s)`);
-      this.lastFailure = message;
+      this.failures.failed(error, (message) => `${message} (retrying every ${RETRY_MS / 1000}s)`);
       this.schedule(RETRY_MS);
     }
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Channel, channelSchema, type ConfigKind, configKey, type Destination, destinationSchema } from '@meridian/contracts';
+import { FailureNotice } from '@meridian/service';
 import type { z } from 'zod';
 import { ConfigView } from './config-view';
 import { ConflictError, type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError } from './errors';
@@ -20,7 +21,7 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
-  private lastFailure: string | undefined;
+  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
   // Read-modify-write of one record must not interleave with another change.
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -55,9 +56,7 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
       this.ready = true;
       this.logger.log(`configuration loaded: ${this.view.state.destinations().length} destination(s), ${this.view.state.channels().length} channel(s)`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== this.lastFailure) this.logger.warn(`cannot load the configuration yet: ${message} (retrying every ${RETRY_MS / 1000}s)`);
-      this.lastFailure = message;
+      this.failures.failed(error, (message) => `cannot load the configuration yet: ${message} (retrying every ${RETRY_MS / 1000}s)`);
       clearTimeout(this.timer);
       if (!this.stopped) this.timer = setTimeout(() => void this.start(), RETRY_MS);
     }

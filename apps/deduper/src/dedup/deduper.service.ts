@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type GroupConsumer, KafkaConnection, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
-import { Metrics, SERVICE_CONFIG } from '@meridian/service';
+import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
 import type { DeduperConfig } from '../config';
 import { dedupBatch } from './dedup-batch';
 import { type ChangelogEntry, DedupWindow } from './dedup-window';
@@ -27,7 +27,7 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   private consumer: GroupConsumer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private lastFailure: string | undefined;
+  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
   private readonly figures;
 
   constructor(
@@ -86,12 +86,10 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
         },
         eachBatch: (batch) => this.handle(batch),
       });
-      this.lastFailure = undefined;
+      this.failures.recovered();
       this.logger.log(`deduplicating ${raw} into ${this.config.MERIDIAN_MUTATIONS_TOPIC}`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== this.lastFailure) this.logger.warn(`${message} (retrying every ${RETRY_MS / 1000}s)`);
-      this.lastFailure = message;
+      this.failures.failed(error, (message) => `${message} (retrying every ${RETRY_MS / 1000}s)`);
       this.schedule(RETRY_MS);
     }
   }

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationB
 import { HEARTBEAT_VERSION, type Heartbeat, heartbeatKey } from '@meridian/contracts';
 import type { RecordProducer, TopicSpec } from '@meridian/kafka';
 import type { DependencyMonitor } from '../dependency-monitor';
+import { FailureNotice } from '../failure-notice';
 import type { Metrics } from '../metrics/metrics';
 
 /** What the publisher uses of KafkaConnection. */
@@ -38,7 +39,7 @@ export class HeartbeatPublisher implements OnApplicationBootstrap, BeforeApplica
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private stopped = false;
-  private lastFailure: string | undefined;
+  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
 
   constructor(
     private readonly kafka: StatusKafka,
@@ -85,12 +86,9 @@ export class HeartbeatPublisher implements OnApplicationBootstrap, BeforeApplica
       const producer = await this.connect();
       const heartbeat = await this.heartbeat(stopping);
       await producer.send(topic, [{ key: heartbeatKey(component, instance), value: JSON.stringify(heartbeat) }]);
-      if (this.lastFailure !== undefined) this.logger.log(`heartbeats reach ${topic} again`);
-      this.lastFailure = undefined;
+      if (this.failures.recovered()) this.logger.log(`heartbeats reach ${topic} again`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== this.lastFailure) this.logger.warn(`heartbeat not sent to ${topic}: ${message} (retrying every ${intervalMs / 1000}s)`);
-      this.lastFailure = message;
+      this.failures.failed(error, (message) => `heartbeat not sent to ${topic}: ${message} (retrying every ${intervalMs / 1000}s)`);
     }
   }
 
