@@ -63,7 +63,11 @@ export class DestinationPipeline {
     try {
       await producer.transaction(async (tx) => {
         const byTopic = new Map<string, { key: string; value: string }[]>();
-        for (const { topic, key, value } of routed.records) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key, value }]);
+        for (const { topic, key, value } of routed.records) {
+          const records = byTopic.get(topic);
+          if (records) records.push({ key, value });
+          else byTopic.set(topic, [{ key, value }]);
+        }
         for (const [topic, records] of byTopic) await tx.send(topic, records);
         if (routed.rejected.length > 0) {
           await tx.send(
