@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { Client, policies, types } from 'cassandra-driver';
-import type { Logger } from '@meridian/contracts';
+import type { CqlJson, Logger } from '@meridian/contracts';
+import { type DriverType, fromCqlJson, toCqlJson } from './cql-json';
 
 export interface CassandraSettings {
   /** Nodes to talk to, `host:port`. Meridian talks to these nodes only (see below). */
@@ -33,6 +34,21 @@ export class CassandraUnavailableError extends Error {
 }
 
 export type Row = Readonly<Record<string, unknown>>;
+
+/** One row to read back: a row by its whole primary key, or a partition's static row by its partition key. */
+export interface RowKey {
+  readonly keyspace: string;
+  readonly table: string;
+  /** Column → value, in the JSON of a change event (as the commit log decoder gives it). */
+  readonly key: Readonly<Record<string, CqlJson>>;
+  readonly static: boolean;
+}
+
+export interface RowReadOptions {
+  readonly consistency?: Consistency;
+  /** How long to wait for the answer; the driver's default is 12 s. */
+  readonly timeoutMs?: number;
+}
 
 /**
  * The one place that talks to Cassandra. The driver is pinned to the listed
@@ -79,10 +95,40 @@ export class CassandraConnection {
       const rows = result.rows as types.Row[] | undefined;
       return (rows ?? []).map((row) => Object.fromEntries(row.keys().map((key) => [key, row.get(key) as unknown])));
     } catch (error) {
-      const reason = describeDriverError(error);
-      const retriable = error instanceof Error && /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message);
-      if (retriable) throw new CassandraUnavailableError(`Cassandra query failed: ${reason}`, true, { cause: error });
-      throw error;
+      throw queryFailure(error);
+    }
+  }
+
+  /**
+   * Reads one row back with a prepared statement: for a row, its regular columns; for a
+   * static row, the partition's static columns. Every such column is there, null when
+   * unset, its value in the JSON a change event uses (toCqlJson). Null when the row does
+   * not exist. Throws CassandraUnavailableError when Cassandra cannot answer (no node, not
+   * enough replicas, a timeout), and an Error for a table or key that does not fit.
+   */
+  async readRow(row: RowKey, options: RowReadOptions = {}): Promise<Record<string, CqlJson> | null> {
+    const client = await this.connected();
+    try {
+      // The driver's table metadata is cached and refreshed on schema change events; a
+      // keyspace it has not heard of yet (just created) is looked up once.
+      let table = await client.metadata.getTable(row.keyspace, row.table);
+      if (!table) {
+        await client.metadata.refreshKeyspace(row.keyspace);
+        table = await client.metadata.getTable(row.keyspace, row.table);
+      }
+      if (!table) throw new Error(`table ${row.keyspace}.${row.table} does not exist`);
+      const read = rowRead(table, row);
+      const result = await client.execute(read.cql, read.params, {
+        prepare: true,
+        consistency: types.consistencies[toDriverConsistency(options.consistency ?? 'LOCAL_QUORUM')],
+        ...(options.timeoutMs !== undefined ? { readTimeout: options.timeoutMs } : {}),
+      });
+      const found = result.first() as types.Row | null;
+      if (!found) return null;
+      const columnTypes = new Map(result.columns.map((c) => [c.name, c.type as DriverType]));
+      return Object.fromEntries(read.columns.map((name) => [name, toCqlJson(found.get(name), columnTypes.get(name))]));
+    } catch (error) {
+      throw queryFailure(error);
     }
   }
 
@@ -120,6 +166,8 @@ export class CassandraConnection {
         loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy(this.settings.localDataCenter), pinned),
       },
       socketOptions: { connectTimeout: this.settings.connectTimeoutMs ?? 5000 },
+      // A CQL map as a Map: keys keep their type and order (an object would make them strings).
+      encoding: { map: Map },
     });
     // Connection failures reach callers as errors (and /health); the driver's own
     // per-attempt warnings would repeat them, so they go to debug.
@@ -136,6 +184,55 @@ export class CassandraConnection {
     this.client = client;
     return client;
   }
+}
+
+interface TableShape {
+  readonly partitionKeys: readonly { readonly name: string; readonly type: DriverType }[];
+  readonly clusteringKeys: readonly { readonly name: string; readonly type: DriverType }[];
+  readonly columns: readonly { readonly name: string; readonly type: DriverType }[];
+}
+
+/** The SELECT of one row (or static row) by its key, the key bound as driver values. */
+export function rowRead(table: TableShape, row: RowKey): { cql: string; params: unknown[]; columns: string[] } {
+  const keyColumns = row.static ? table.partitionKeys : [...table.partitionKeys, ...table.clusteringKeys];
+  const isKey = new Set([...table.partitionKeys, ...table.clusteringKeys].map((c) => c.name));
+  // The driver's column metadata marks static columns; its type declarations do not say so.
+  const columns = table.columns.filter((c) => !isKey.has(c.name) && ((c as { isStatic?: boolean }).isStatic === true) === row.static).map((c) => c.name);
+  const params = keyColumns.map((c) => {
+    const value = row.key[c.name];
+    if (value === undefined) throw new Error(`the key of ${row.keyspace}.${row.table} has no ${c.name}`);
+    return fromCqlJson(value, c.type);
+  });
+  const first = keyColumns[0];
+  if (!first) throw new Error(`${row.keyspace}.${row.table} has no partition key`);
+  // The first key column is selected too, so that a row with no other column set (or a
+  // table of key columns only) is still told apart from no row.
+  const selected = [first.name, ...columns].map(quote).join(', ');
+  const where = keyColumns.map((c) => `${quote(c.name)} = ?`).join(' AND ');
+  return { cql: `SELECT ${selected} FROM ${quote(row.keyspace)}.${quote(row.table)} WHERE ${where}${row.static ? ' LIMIT 1' : ''}`, params, columns };
+}
+
+/** A CQL identifier, quoted: names are case-sensitive as system_schema stores them. */
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Driver response codes that say Cassandra could not answer now, not that the query is wrong. */
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([
+  types.responseErrorCodes.unavailableException,
+  types.responseErrorCodes.overloaded,
+  types.responseErrorCodes.isBootstrapping,
+  types.responseErrorCodes.readTimeout,
+  types.responseErrorCodes.writeTimeout,
+]);
+
+/** A failed query as CassandraUnavailableError when trying again later can help, else as it is. */
+function queryFailure(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  // By name and code, not instanceof: errors may come from another realm (a test sandbox).
+  const code = (error as Error & { code?: unknown }).code;
+  const retriable = /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message) || (typeof code === 'number' && TRANSIENT_CODES.has(code));
+  return retriable ? new CassandraUnavailableError(`Cassandra query failed: ${describeDriverError(error)}`, true, { cause: error }) : error;
 }
 
 function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'localQuorum' | 'quorum' | 'all' {

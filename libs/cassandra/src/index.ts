@@ -5,6 +5,8 @@ export {
   CassandraUnavailableError,
   type Consistency,
   type Row,
+  type RowKey,
+  type RowReadOptions,
 } from './cassandra-connection';
 
 export { describeSchema, loadSchema, type SchemaRows, schemaVersion } from './schema-loader';
