@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { Client, policies, types } from 'cassandra-driver';
+import { Client, type metadata, policies, types } from 'cassandra-driver';
 import type { CqlJson, Logger } from '@meridian/contracts';
 import { type DriverType, fromCqlJson, toCqlJson } from './cql-json';
 
@@ -111,10 +111,12 @@ export class CassandraConnection {
     try {
       // The driver's table metadata is cached and refreshed on schema change events; a
       // keyspace it has not heard of yet (just created) is looked up once.
-      let table = await client.metadata.getTable(row.keyspace, row.table);
+      // Null when there is no such table, whatever the type declarations say.
+      const lookUp = () => client.metadata.getTable(row.keyspace, row.table) as Promise<metadata.TableMetadata | null>;
+      let table = await lookUp();
       if (!table) {
         await client.metadata.refreshKeyspace(row.keyspace);
-        table = await client.metadata.getTable(row.keyspace, row.table);
+        table = await lookUp();
       }
       if (!table) throw new Error(`table ${row.keyspace}.${row.table} does not exist`);
       const read = rowRead(table, row);

@@ -7,7 +7,7 @@ import type { CqlJson } from '@meridian/contracts';
  * `types.dataTypes` and, for collections, tuples and UDTs, what they hold.
  */
 export interface DriverType {
-  readonly code: number;
+  readonly code: types.dataTypes;
   readonly info?: unknown;
 }
 
@@ -122,15 +122,15 @@ export function fromCqlJson(json: CqlJson, type: DriverType): unknown {
     }
     case dataTypes.list:
     case dataTypes.set:
-      return Array.isArray(json) && isDriverType(type.info) ? json.map((element) => fromCqlJson(element, type.info as DriverType)) : fail();
+      return isArray(json) && isDriverType(type.info) ? json.map((element) => fromCqlJson(element, type.info as DriverType)) : fail();
     case dataTypes.map: {
       const [keyType, valueType] = Array.isArray(type.info) ? (type.info as DriverType[]) : [];
-      if (!Array.isArray(json) || !keyType || !valueType) return fail();
-      return new Map(json.map((pair) => (Array.isArray(pair) && pair.length === 2 ? [fromCqlJson(pair[0] as CqlJson, keyType), fromCqlJson(pair[1] as CqlJson, valueType)] : fail())));
+      if (!isArray(json) || !keyType || !valueType) return fail();
+      return new Map(json.map((pair) => (isArray(pair) && pair.length === 2 ? [fromCqlJson(pair[0] ?? null, keyType), fromCqlJson(pair[1] ?? null, valueType)] : fail())));
     }
     case dataTypes.tuple: {
       const elements = Array.isArray(type.info) ? (type.info as DriverType[]) : [];
-      if (!Array.isArray(json) || json.length !== elements.length) return fail();
+      if (!isArray(json) || json.length !== elements.length) return fail();
       return types.Tuple.fromArray(elements.map((element, i) => fromCqlJson(json[i] ?? null, element)));
     }
     case dataTypes.udt: {
@@ -174,6 +174,10 @@ function udtFields(type: DriverType | undefined): { name: string; type: DriverTy
   if (type?.code !== dataTypes.udt || !isPlainObject(type.info)) return undefined;
   const fields = type.info['fields'];
   return Array.isArray(fields) ? (fields as { name: string; type: DriverType }[]) : undefined;
+}
+
+function isArray(json: CqlJson): json is readonly CqlJson[] {
+  return Array.isArray(json);
 }
 
 function isDriverType(value: unknown): value is DriverType {

@@ -58,6 +58,6 @@ function parseMutationEvent(record: MutationRecord): MutationEvent<PartitionUpda
   const event = value as Partial<MutationEvent<PartitionUpdate>> | null;
   if (event?.version !== RAW_MUTATION_VERSION) return `unknown mutation event version ${JSON.stringify(event?.version)} (this publisher reads ${RAW_MUTATION_VERSION})`;
   if (typeof event.update?.keyspace !== 'string' || typeof event.update.table !== 'string') return 'no update with keyspace and table';
-  if (event.images !== undefined && !Array.isArray(event.images?.rows)) return 'images without rows';
+  if (event.images !== undefined && !Array.isArray((event.images as { rows?: unknown } | null)?.rows)) return 'images without rows';
   return event as MutationEvent<PartitionUpdate>;
 }
