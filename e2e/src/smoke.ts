@@ -7,6 +7,7 @@ import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@merid
 import { cdcReaderTests } from './cdc-reader';
 import { coordinatorTests } from './coordinator';
 import { deduperTests } from './deduper';
+import { fullImageTests } from './full-image';
 import { publisherTests } from './publisher';
 
 /**
@@ -166,6 +167,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
     };
     deduperTests(readerContext);
     publisherTests(readerContext);
+    fullImageTests(readerContext);
     coordinatorTests(readerContext);
     cdcReaderTests(readerContext);
 
