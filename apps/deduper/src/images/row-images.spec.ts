@@ -112,6 +112,16 @@ describe('withRowImages', () => {
     expect(out.map((e) => imagesOf(e)?.rows[1])).toEqual(events.map((_, i) => (i % 3 === 0 ? undefined : { status: 'full', columns: { v: `read {"id":${i},"ck":2}` }, ts_ms: 5 })));
   });
 
+  it('reads a row that several mutations of the batch write once, and gives each the image', async () => {
+    const reader = new FakeReader();
+    const out = await withRowImages([passed('orders', 1), passed('orders', 2), passed('orders', 1)], new Set(['shop.orders']), reader, 4);
+    expect(reader.asked.map((r) => r.key)).toEqual([
+      { id: 1, ck: 1 },
+      { id: 2, ck: 1 },
+    ]);
+    expect(imagesOf(out[2]!)).toEqual(imagesOf(out[0]!));
+  });
+
   it('passes a value that is not a mutation event as it is, for the publisher to set aside', async () => {
     const reader = new FakeReader();
     const bad: PassedEvent = { key: Buffer.from('shop.orders:{"id":1}'), value: Buffer.from('not json'), headers: {} };

@@ -25,6 +25,9 @@ export interface RowImageReader {
 export async function withRowImages(events: readonly PassedEvent[], fullTables: ReadonlySet<string>, reader: RowImageReader, concurrency: number): Promise<PassedEvent[]> {
   if (fullTables.size === 0) return [...events];
   const reads: (() => Promise<void>)[] = [];
+  // A row several mutations of the batch write is read once: every read comes after all of
+  // them anyway, so each would see the same row.
+  const readOnce = new Map<string, Promise<RowImage>>();
   const pending = new Map<number, { event: MutationEvent<PartitionUpdate>; images: { static?: RowImage; rows: (RowImage | null)[] } }>();
   events.forEach((record, index) => {
     if (!fullTables.has(tableOf(record.key))) return;
@@ -32,7 +35,13 @@ export async function withRowImages(events: readonly PassedEvent[], fullTables: 
     // Not a mutation event: it passes as it is, and the publisher sets it aside with the reason.
     if (!event) return;
     const { update } = event;
-    const read = (key: RowKey['key'], isStatic: boolean) => reader.read({ keyspace: update.keyspace, table: update.table, key, static: isStatic });
+    const read = (key: RowKey['key'], isStatic: boolean) => {
+      const row: RowKey = { keyspace: update.keyspace, table: update.table, key, static: isStatic };
+      const id = JSON.stringify(row);
+      const image = readOnce.get(id) ?? reader.read(row);
+      readOnce.set(id, image);
+      return image;
+    };
     const images: { static?: RowImage; rows: (RowImage | null)[] } = { rows: update.rows.map(() => null) };
     const { staticRow } = update;
     if (staticRow && writes(staticRow)) reads.push(async () => void (images.static = await read(update.key, true)));
