@@ -2,7 +2,7 @@
  * bench/full-image: what full-row images cost the deduper, against the same deduper in the
  * same run with a delta channel only.
  *
- *   npm run bench:full-image [-- --mutations 20000] [-- --rounds 2] [-- --workdir DIR] [-- --keep-workdir]
+ *   npm run bench:full-image [-- --mutations 20000] [-- --rounds 2] [-- --read-concurrency N] [-- --workdir DIR] [-- --keep-workdir]
  *
  * 1. A local topology with one dc1 node (or the running one in --workdir).
  * 2. A table with --mutations rows in dc1 (id int, a ~100-byte text), and a raw topic holding
@@ -48,6 +48,7 @@ const RUN_TIMEOUT_MS = 600_000;
 const USAGE = `usage: npm run bench:full-image [-- options]
   --mutations N      rows written and mutations on the raw topic, two copies each (default 20000)
   --rounds N         delta-then-full rounds (default 2)
+  --read-concurrency N  the deduper's MERIDIAN_IMAGE_READ_CONCURRENCY (default: the deduper's own)
   --workdir DIR      use the topology running in DIR instead of starting one
   --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
   --help`;
@@ -55,6 +56,7 @@ const USAGE = `usage: npm run bench:full-image [-- options]
 interface Options extends TopologyOptions {
   readonly mutations: number;
   readonly rounds: number;
+  readonly readConcurrency: number | undefined;
   readonly help: boolean;
 }
 
@@ -64,7 +66,13 @@ function parseOptions(args: readonly string[]): Options {
     ({ values } = parseArgs({
       args: [...args],
       strict: true,
-      options: { mutations: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '2' }, ...TOPOLOGY_ARGS, help: { type: 'boolean', default: false } },
+      options: {
+        mutations: { type: 'string', default: '20000' },
+        rounds: { type: 'string', default: '2' },
+        'read-concurrency': { type: 'string' },
+        ...TOPOLOGY_ARGS,
+        help: { type: 'boolean', default: false },
+      },
     }));
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -74,9 +82,11 @@ function parseOptions(args: readonly string[]): Options {
   const rounds = Number(values.rounds);
   if (!Number.isInteger(mutations) || mutations <= 0) problems.push(`--mutations must be a positive integer, got ${JSON.stringify(values.mutations)}`);
   if (!Number.isInteger(rounds) || rounds <= 0) problems.push(`--rounds must be a positive integer, got ${JSON.stringify(values.rounds)}`);
+  const readConcurrency = values['read-concurrency'] === undefined ? undefined : Number(values['read-concurrency']);
+  if (readConcurrency !== undefined && !(Number.isInteger(readConcurrency) && readConcurrency > 0)) problems.push(`--read-concurrency must be a positive integer, got ${JSON.stringify(values['read-concurrency'])}`);
   const topology = topologyOptions(values, problems);
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
-  return { mutations, rounds, ...topology, help: values.help };
+  return { mutations, rounds, readConcurrency, ...topology, help: values.help };
 }
 
 const progress = progressLog('bench:full-image');
@@ -172,7 +182,8 @@ function quantileMs(found: Map<string, number>, quantile: number): number {
   return bound === undefined ? Number.NaN : bound * 1000;
 }
 
-async function runDeduper(endpoints: TopologyEndpoints, kafka: KafkaConnection, rawTopic: string, mutations: number, image: 'delta' | 'full', cleanup: Cleanup): Promise<DeduperRun> {
+async function runDeduper(endpoints: TopologyEndpoints, kafka: KafkaConnection, rawTopic: string, options: Options, image: 'delta' | 'full', cleanup: Cleanup): Promise<DeduperRun> {
+  const { mutations } = options;
   const configTopic = uniqueName('bench_config');
   await kafka.createTopics([{ topic: configTopic, partitions: 1, compacted: true }]);
   const destination = destinationSchema.parse({ name: 'bench', topic: uniqueName('bench_destination') });
@@ -193,6 +204,7 @@ async function runDeduper(endpoints: TopologyEndpoints, kafka: KafkaConnection, 
     MERIDIAN_DEDUPER_GROUP: uniqueName('bench_deduper'),
     MERIDIAN_DEAD_LETTER_TOPIC: uniqueName('bench_dead'),
     MERIDIAN_CONFIG_TOPIC: configTopic,
+    ...(options.readConcurrency !== undefined ? { MERIDIAN_IMAGE_READ_CONCURRENCY: String(options.readConcurrency) } : {}),
   };
   const startMs = performance.now();
   const deduper = await startService({ ...instance, env: { ...instance.env, ...env } }, join(endpoints.workdir, 'services'));
@@ -252,7 +264,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   const runs: DeduperRun[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const image of ['delta', 'full'] as const) {
-      const result = await runDeduper(endpoints, kafka, rawTopic, options.mutations, image, cleanup);
+      const result = await runDeduper(endpoints, kafka, rawTopic, options, image, cleanup);
       progress(
         `round ${round}, ${image}: ${result.mutationsPerSecond.toFixed(0)} mutations/s (steady ${result.steadyMutationsPerSecond.toFixed(0)}), ${result.process.cores.toFixed(2)} cores` +
           (image === 'full' ? `; reads ${result.read.count}, mean ${result.read.meanMs.toFixed(2)} ms, p50 <= ${result.read.p50Ms} ms, p99 <= ${result.read.p99Ms} ms` : ''),
