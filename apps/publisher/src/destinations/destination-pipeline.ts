@@ -14,6 +14,9 @@ export interface PipelineSettings {
 
 export interface PipelineFigures {
   published(destination: string, events: number): void;
+  channelEvents(channel: string, events: number): void;
+  /** Seconds from a published event's Cassandra writetime to the commit of its transaction. */
+  latency(destination: string, seconds: number): void;
   deadLettered(destination: string, records: number): void;
 }
 
@@ -87,7 +90,10 @@ export class DestinationPipeline {
       throw error;
     }
     for (const { record, reason } of routed.rejected) this.log.error(`${this.destination}: ${batch.topic}/${batch.partition}@${record.offset} sent to ${this.settings.deadLetterTopic}: ${reason}`);
+    const committedMs = Date.now();
     this.figures.published(this.destination, routed.records.length);
+    for (const [channel, events] of routed.channelEvents) this.figures.channelEvents(channel, events);
+    for (const { writetimeMs } of routed.records) this.figures.latency(this.destination, Math.max(0, committedMs - writetimeMs) / 1000);
     this.figures.deadLettered(this.destination, routed.rejected.length);
   }
 
