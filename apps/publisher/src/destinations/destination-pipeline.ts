@@ -3,6 +3,9 @@ import type { GroupConsumer, KafkaConnection, PartitionBatch, RecordProducer } f
 import type { Logger } from '@meridian/contracts';
 import { routeBatch } from './route-batch';
 
+/** Room for a record's key, headers and batch framing beside its value. */
+const RECORD_OVERHEAD_BYTES = 64 * 1024;
+
 export interface PipelineSettings {
   readonly mutationsTopic: string;
   /** This destination's consumer group: its own progress through the mutations topic. */
@@ -101,7 +104,8 @@ export class DestinationPipeline {
     const missing = [...new Set(topics)].filter((t) => !this.topicsCreated.has(t));
     if (missing.length === 0) return;
     await this.kafka.createTopics([
-      ...missing.map((topic) => ({ topic, partitions: this.settings.destinationPartitions })),
+      // The topic takes what the dead-letter check lets through: a value under the limit plus its key and headers.
+      ...missing.map((topic) => ({ topic, partitions: this.settings.destinationPartitions, maxMessageBytes: this.settings.maxEventBytes + RECORD_OVERHEAD_BYTES })),
       { topic: this.settings.deadLetterTopic, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
     ]);
     for (const topic of missing) this.topicsCreated.add(topic);
