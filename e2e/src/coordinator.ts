@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type RunningService, serviceInstances, startService, waitHealthy } from '@meridian/infra';
-import { uniqueName, waitFor } from '@meridian/testing';
+import { isolatedPipelineEnv, uniqueName, waitFor } from '@meridian/testing';
 import type { ReaderTestContext } from './cdc-reader';
 
 const TOKEN = 'e2e-token';
@@ -94,17 +94,8 @@ export function coordinatorTests(ctx: ReaderTestContext): void {
       expect((await call('GET', '/docs/openapi.json')).status).toBe(200);
     });
     it('drives the pipeline: a channel created through the API starts the flow within seconds, status shows every component, an offset reset replays', async () => {
-      const env = {
-        MERIDIAN_RAW_TOPIC: uniqueName('raw'),
-        MERIDIAN_MUTATIONS_TOPIC: uniqueName('mutations'),
-        MERIDIAN_DEDUP_CHANGELOG_TOPIC: uniqueName('changelog'),
-        MERIDIAN_DEDUPER_GROUP: uniqueName('deduper'),
-        MERIDIAN_CONFIG_TOPIC: uniqueName('config'),
-        MERIDIAN_PUBLISHER_GROUP: uniqueName('publisher'),
-        // A status topic of this test's own, so the coordinator sees only this test's components.
-        MERIDIAN_STATUS_TOPIC: uniqueName('status'),
-        MERIDIAN_HEARTBEAT_MS: '1000',
-      };
+      // The status topic is this test's own too, so the coordinator sees only this test's components.
+      const env = { ...isolatedPipelineEnv(), MERIDIAN_HEARTBEAT_MS: '1000' };
       const services: RunningService[] = [];
       const instances = serviceInstances(ctx.endpoints(), 'dc1', 7000).filter((s) => ['cdc-reader', 'deduper', 'publisher', 'coordinator'].includes(s.service));
       for (const instance of instances) services.push(await startService({ ...instance, env: { ...instance.env, ...env } }, join(ctx.endpoints().workdir, 'services')));

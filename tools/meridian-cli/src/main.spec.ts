@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { HEARTBEAT_VERSION } from '@meridian/contracts';
 // The CLI is checked against the coordinator's real HTTP app (its controllers, guard and
 // error filter) with in-memory ports, so the two cannot drift apart; only this test does that.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -71,19 +70,9 @@ describe('meridian against a coordinator', () => {
 
   it('shows the components, their lag and each channel\'s state (ps, status, channel status)', async () => {
     const now = Date.now();
-    const beat = (component: string, instance: string, agoMs: number, figures: Record<string, number> = {}) =>
-      coordinator.feed.publish(`${component}/${instance}`, {
-        version: HEARTBEAT_VERSION,
-        component,
-        instance,
-        dc: 'dc1',
-        state: 'running',
-        problems: [],
-        startedAt: new Date(now - 60_000).toISOString(),
-        at: new Date(now - agoMs).toISOString(),
-        intervalMs: 5000,
-        figures,
-      });
+    const beat = (component: string, instance: string, agoMs: number, figures: Record<string, number> = {}) => {
+      coordinator.feed.beat(component, instance, { nowMs: now, agoMs }, figures);
+    };
     beat('cdc-reader', 'dc1-n1', 6000, { meridian_reader_events_total: 0, meridian_reader_lag_seconds: 0 });
     beat('cdc-reader', 'dc1-n1', 1000, { meridian_reader_events_total: 100, meridian_reader_lag_seconds: 0 });
     beat('deduper', 'deduper-1', 1000);

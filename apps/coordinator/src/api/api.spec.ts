@@ -1,4 +1,3 @@
-import { HEARTBEAT_VERSION } from '@meridian/contracts';
 import { startTestCoordinator, type TestCoordinator } from '../testing/test-coordinator';
 
 const TOKEN = 's3cret';
@@ -71,19 +70,9 @@ describe('the configuration API over HTTP', () => {
   it('reports every component from its heartbeats, with the pipeline groups\' lag, and each channel\'s state', async () => {
     await startApp({ load: true });
     const now = Date.now();
-    const beat = (component: string, instance: string, agoMs: number, figures: Record<string, number> = {}) =>
-      coordinator.feed.publish(`${component}/${instance}`, {
-        version: HEARTBEAT_VERSION,
-        component,
-        instance,
-        dc: 'dc1',
-        state: 'running',
-        problems: [],
-        startedAt: new Date(now - 60_000).toISOString(),
-        at: new Date(now - agoMs).toISOString(),
-        intervalMs: 5000,
-        figures,
-      });
+    const beat = (component: string, instance: string, agoMs: number, figures: Record<string, number> = {}) => {
+      coordinator.feed.beat(component, instance, { nowMs: now, agoMs }, figures);
+    };
     beat('cdc-reader', 'dc1-n1', 6000, { meridian_reader_events_total: 10 });
     beat('cdc-reader', 'dc1-n1', 1000, { meridian_reader_events_total: 60, meridian_reader_lag_seconds: 0 });
     beat('cdc-reader', 'dc1-n2', 20_000);

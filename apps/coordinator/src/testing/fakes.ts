@@ -1,3 +1,4 @@
+import { HEARTBEAT_VERSION } from '@meridian/contracts';
 import type { GroupDescription, PartitionProgress } from '@meridian/kafka';
 import type { ConfigRecord, ConfigStore, TableCatalog } from '../configuration/ports';
 import type { ConsumerGroups } from '../progress/ports';
@@ -100,6 +101,22 @@ export class FakeConsumerGroups implements ConsumerGroups {
 export class FakeStatusFeed implements StatusFeed {
   private follower: ((record: StatusRecord) => void) | undefined;
   private readonly records: StatusRecord[] = [];
+
+  /** A running component's heartbeat, made `agoMs` before `nowMs`, as HeartbeatPublisher sends it. */
+  beat(component: string, instance: string, at: { nowMs: number; agoMs: number }, figures: Record<string, number> = {}): void {
+    this.publish(`${component}/${instance}`, {
+      version: HEARTBEAT_VERSION,
+      component,
+      instance,
+      dc: 'dc1',
+      state: 'running',
+      problems: [],
+      startedAt: new Date(at.nowMs - 60_000).toISOString(),
+      at: new Date(at.nowMs - at.agoMs).toISOString(),
+      intervalMs: 5000,
+      figures,
+    });
+  }
 
   publish(key: string, value: object | string | null): void {
     const record = { key, value: value === null || typeof value === 'string' ? value : JSON.stringify(value) };
