@@ -61,6 +61,12 @@ const PORT_OFFSET = 7000;
 /** As the publisher creates destination topics (MERIDIAN_DESTINATION_PARTITIONS), and the deduper the mutations topic. */
 const PARTITIONS = 6;
 const DEFAULT_FRACTIONS = [0.25, 0.5, 0.75, 1] as const;
+/**
+ * Half the million rows of a full drain test: on the 2-core machine this is run on, writing a
+ * backlog at W and draining it through both DCs is expected to take 15 to 20 minutes per
+ * million rows, so this default keeps the whole run near 15 minutes (bench/README.md).
+ */
+const DEFAULT_BACKLOG = 500_000;
 /** Written before W is measured and not counted in it, so both JVMs' JITs are warm. */
 const WARMUP_SECONDS = 2;
 /** Between phases, so one's tail is not the next one's start. */
@@ -77,7 +83,7 @@ const TABLE = 'rows';
 const USAGE = `usage: npm run bench:e2e [-- options]
   --seconds N        length of the W measurement and of each steady rate (default 30)
   --rates R,R,...    steady write rates, writes/s (default 25, 50, 75 and 100 % of the measured W)
-  --backlog N        rows written into cdc_raw with the readers stopped, for the drain test (default 1000000)
+  --backlog N        rows written into cdc_raw with the readers stopped, for the drain test (default 500000)
   --concurrency N    writes in flight (default 64)
 ${TOPOLOGY_USAGE}
   --help`;
@@ -99,7 +105,7 @@ function parseOptions(args: readonly string[]): Options {
       options: {
         seconds: { type: 'string', default: '30' },
         rates: { type: 'string' },
-        backlog: { type: 'string', default: '1000000' },
+        backlog: { type: 'string', default: String(DEFAULT_BACKLOG) },
         concurrency: { type: 'string', default: '64' },
         ...TOPOLOGY_ARGS,
         help: { type: 'boolean', default: false },
@@ -319,11 +325,11 @@ async function steadyPhase(ctx: Context, rate: number): Promise<SteadyPhase> {
   return { targetPerSecond: rate, write, complete, dcs, usage, loadAverage };
 }
 
-async function drainPhase(ctx: Context): Promise<Drain> {
+async function drainPhase(ctx: Context, writeRate: number): Promise<Drain> {
   const { options, writer, deployment, sampling } = ctx;
   progress('drain: stopping both cdc-readers');
   await deployment.stopKind('cdc-reader');
-  progress(`drain: writing ${options.backlog} rows flat out into cdc_raw, ${options.concurrency} in flight`);
+  progress(`drain: writing ${options.backlog} rows flat out into cdc_raw, ${options.concurrency} in flight (about ${Math.round(options.backlog / writeRate)} s at W)`);
   const write = await writer.flatOutAtLeast('drain backlog', 0, options.backlog, options.concurrency);
   progress(`drain: ${write.acknowledged} rows written at ${write.perSecond.toFixed(0)}/s; starting both cdc-readers`);
   await sleep(PAUSE_MS);
@@ -380,6 +386,10 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   await cassandra.execute(`CREATE TABLE ${keyspace}.${TABLE} ${ROWS_COLUMNS} WITH cdc = true`);
   progress(`table ${keyspace}.${TABLE} created (cdc = true, replicated to dc1 and dc2)`);
   const writer = new RowWriter(cassandra, `${keyspace}.${TABLE}`, progress);
+  cleanup.add('stopping the load generator', () => {
+    writer.stop();
+    return Promise.resolve();
+  });
 
   // 2. W: no Meridian service runs yet.
   progress(`W: ${WARMUP_SECONDS} s warm-up, then ${options.seconds} s flat out, ${options.concurrency} in flight, LOCAL_ONE, no CDC consumer running`);
@@ -450,7 +460,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
 
   // 5. Drain.
   await sleep(PAUSE_MS);
-  const drain = await drainPhase(ctx);
+  const drain = await drainPhase(ctx, writeRate.perSecond);
 
   // 6. P, with the machine to the baseline alone.
   for (const dc of DCS) await arrivals[dc].stop();
@@ -511,7 +521,8 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     logProblems: logs,
     notes: [
       "latencyMs: Cassandra writetime (the driver's client-side timestamp, taken when the insert is sent, so the write's own round trip is included) to arrival at this benchmark's read_committed consumer of the destination topic, which shares the machine with the load generator: an upper bound on commit-to-topic latency",
-      "builtLatencyMs: writetime to the publisher building the change event (its ts_ms): reader, raw topic, deduper, mutations topic and the publisher's fetch",
+      "dedupedLatencyMs: writetime to the mutation seen on the DC's mutations topic by this benchmark's read_committed consumer (reader, raw topic, the deduper's transaction)",
+      "builtLatencyMs: writetime to the publisher taking the event's batch in hand (the event's ts_ms): all of the above and the publisher's fetch",
       "reader / publisher: the services' own /metrics histograms over the phase (writetime to Kafka's acknowledgement of the raw event; writetime to the commit of the destination transaction); meanMs is exact, p50/p99 are the bucket bounds they fall under",
       "deliveredPerSecond: the phase's events at the destination, over the span from the first one's arrival to the last one's: the written rate when the pipeline keeps up, less when its lag grows",
       "drain: from spawning both readers (start-up included) to the last backlog event at each DC's destination; both DCs' pipelines drain at once on the same machine, while P runs alone",

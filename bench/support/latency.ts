@@ -7,10 +7,10 @@ export interface Latency {
   readonly max: number;
 }
 
-/** Nearest-rank percentiles: the smallest value with at least q of the values at or below it. */
+/** Nearest-rank percentiles: the smallest value with at least q of the values at or below it, to 0.1 ms. */
 export function percentiles(values: readonly number[] | Float64Array): Latency {
   // A typed array sorts numerically in native code: a million values in well under a second.
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => (sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN));
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.length === 0 ? Number.NaN : (sorted[sorted.length - 1] ?? Number.NaN) };
+  const at = (q: number) => (sorted.length === 0 ? Number.NaN : Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN) * 10) / 10);
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
 }

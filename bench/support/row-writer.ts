@@ -30,6 +30,7 @@ export class RowWriter {
   readonly failed = new Set<number>();
   acknowledged = 0;
   lastError: string | undefined;
+  private stopped = false;
 
   constructor(
     private readonly cassandra: CassandraConnection,
@@ -40,6 +41,11 @@ export class RowWriter {
 
   get issued(): number {
     return this.nextId;
+  }
+
+  /** Ends every write loop after its request in flight (a run being stopped writes no more). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** As fast as `concurrency` requests in flight allow, for `seconds`. */
@@ -79,7 +85,7 @@ export class RowWriter {
     try {
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
-          while (await more(start)) await this.writeOne();
+          while (!this.stopped && (await more(start))) await this.writeOne();
         }),
       );
     } finally {

@@ -36,7 +36,8 @@ const PLOT = { left: 72, right: WIDTH - 190, top: 56, bottom: HEIGHT - 58 };
 export function lineChartSvg(chart: LineChart): string {
   const yLog = chart.yLog ?? false;
   const usable = (y: number) => Number.isFinite(y) && (!yLog || y > 0);
-  const series = chart.series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && usable(y)) }));
+  // Drawn from left to right: a line against rate joins its points in the order of their x.
+  const series = chart.series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && usable(y)).sort(([a], [b]) => a - b) }));
   const xs = [0, ...series.flatMap((s) => s.points.map(([x]) => x)), ...(chart.xLines ?? []).map((l) => l.at)];
   const ys = [...series.flatMap((s) => s.points.map(([, y]) => y)), ...(chart.yLines ?? []).map((l) => l.at)].filter(usable);
   const xTicks = linearTicks(0, Math.max(1, ...xs));
