@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { type DataCentre, type RunningService, type ServiceInstance, type ServiceName, serviceInstances, serviceLabel, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { type Histogram, scrapeMetrics } from '../support/service-metrics';
 import { ProcessSamplers } from '../support/process-sampling';
@@ -90,15 +91,23 @@ export class MeridianDeployment {
   readonly samplers = new ProcessSamplers();
   private readonly instances: ServiceInstance[];
 
+  /** The services' logs are copied to `keepLogsIn` once they have stopped, since a temporary workdir goes with the topology. */
   constructor(
     endpoints: TopologyEndpoints,
     private readonly topics: RunTopics,
     portOffset: number,
+    keepLogsIn: string,
     cleanup: Cleanup,
+    progress: (line: string) => void,
   ) {
     this.logDir = join(endpoints.workdir, 'services');
     this.instances = (['dc1', 'dc2'] as const).flatMap((dc) => serviceInstances(endpoints, dc, portOffset)).filter((i) => PIPELINE_SERVICES.includes(i.service));
-    cleanup.add('stopping the Meridian services', () => this.stop(() => true));
+    cleanup.add('stopping the Meridian services', async () => {
+      await this.stop(() => true);
+      mkdirSync(keepLogsIn, { recursive: true });
+      for (const file of this.logFiles.values()) if (existsSync(file)) copyFileSync(file, join(keepLogsIn, basename(file)));
+      progress(`the services' logs are in ${keepLogsIn}`);
+    });
   }
 
   readonly logDir: string;

@@ -67,6 +67,9 @@ export class DestinationArrivals {
   /** Events of another table, or without a row id. */
   foreign = 0;
   batches = 0;
+  /** Rows from `markedFrom` on that have arrived: a cheap count to poll while waiting for a phase's rows. */
+  private markedFrom = Number.POSITIVE_INFINITY;
+  sinceMark = 0;
   private readonly followers: readonly TopicFollower[];
   private readonly mutationKeyPrefix: string;
 
@@ -97,6 +100,12 @@ export class DestinationArrivals {
 
   async stop(): Promise<void> {
     await Promise.all(this.followers.map((f) => f.stop()));
+  }
+
+  /** Starts counting the rows from `fromId` on as they arrive (those already here included) in `sinceMark`. */
+  mark(fromId: number, toId: number): void {
+    this.markedFrom = fromId;
+    this.sinceMark = this.countOf(fromId, toId, new Set());
   }
 
   /** How many of the rows [fromId, toId) not in `failed` have arrived. */
@@ -141,6 +150,7 @@ export class DestinationArrivals {
       return;
     }
     this.received++;
+    if (id >= this.markedFrom) this.sinceMark++;
     this.arrived.set(id, arrivedMs);
     // The driver's client-side timestamp, taken when the insert was sent: the same clock as arrivedMs.
     this.written.set(id, Number(event.source.writetime_us) / 1000);
