@@ -2,7 +2,7 @@
  * bench/full-image: what full-row images cost the deduper, against the same deduper in the
  * same run with a delta channel only.
  *
- *   npm run bench:full-image [-- --mutations 20000] [-- --rounds 2] [-- --read-concurrency N] [-- --workdir DIR] [-- --keep-workdir]
+ *   npm run bench:full-image [-- --mutations 20000] [-- --rounds 2] [-- --read-concurrency N] [-- --driver D] [-- --workdir DIR] [-- --keep-workdir]
  *
  * 1. A local topology with one dc1 node (or the running one in --workdir).
  * 2. A table with --mutations rows in dc1 (id int, a ~100-byte text), and a raw topic holding
@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { CassandraConnection } from '@meridian/cassandra';
 import type { PartitionUpdate } from '@meridian/commitlog';
 import { channelSchema, configKey, destinationSchema, DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
-import { type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
+import { serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { KafkaConnection, type OutgoingRecord } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
 import { runBenchmark, UsageError } from '../support/command';
@@ -33,7 +33,8 @@ import { ProcessSampler, type ProcessUsage } from '../support/process-sampling';
 import { MAX_REQUEST_BYTES, RAW_PARTITIONS, RAW_TOPIC_MAX_MESSAGE_BYTES } from '../support/raw-topic';
 import { writeResults } from '../support/results';
 import { logProblems } from '../support/service-log';
-import { type Cleanup, openTopology, TOPOLOGY_ARGS, topologyOptions, type TopologyOptions } from '../support/topology';
+import { histogramBetween, type HistogramSummary, MetricsSnapshot, scrapeMetrics } from '../support/service-metrics';
+import { type Cleanup, openTopology, TOPOLOGY_ARGS, TOPOLOGY_USAGE, topologyOptions, type TopologyOptions } from '../support/topology';
 
 const DEDUPER_MAIN = join(resolve(__dirname, '..', '..'), 'apps', 'deduper', 'dist', 'main.js');
 /** Clear of a demo's ports, the e2e suites' and the other benchmarks'. */
@@ -49,8 +50,7 @@ const USAGE = `usage: npm run bench:full-image [-- options]
   --mutations N      rows written and mutations on the raw topic, two copies each (default 20000)
   --rounds N         delta-then-full rounds (default 2)
   --read-concurrency N  the deduper's MERIDIAN_IMAGE_READ_CONCURRENCY (default: the deduper's own)
-  --workdir DIR      use the topology running in DIR instead of starting one
-  --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
+${TOPOLOGY_USAGE}
   --help`;
 
 interface Options extends TopologyOptions {
@@ -148,17 +148,6 @@ async function fillRawTopic(kafka: KafkaConnection, topic: string, mutations: nu
   }
 }
 
-/** A service's `meridian_*` figures from /metrics, by name with labels (Prometheus text). */
-async function figures(service: RunningService): Promise<Map<string, number>> {
-  const response = await fetch(`http://127.0.0.1:${service.instance.httpPort}/metrics`, { signal: AbortSignal.timeout(5000) });
-  const found = new Map<string, number>();
-  for (const line of (await response.text()).split('\n')) {
-    const match = /^(meridian_\w+(?:\{[^}]*\})?)\s+(\S+)$/.exec(line);
-    if (match?.[1] !== undefined && match[2] !== undefined) found.set(match[1].replace(/,?(service|dc|instance)="[^"]*"/g, '').replace('{,', '{').replace('{}', ''), Number(match[2]));
-  }
-  return found;
-}
-
 interface DeduperRun {
   readonly image: 'delta' | 'full';
   readonly seconds: number;
@@ -167,19 +156,8 @@ interface DeduperRun {
   readonly steadyMutationsPerSecond: number;
   readonly process: ProcessUsage;
   readonly images: { readonly full: number; readonly notFound: number; readonly readFailed: number };
-  readonly read: { readonly count: number; readonly meanMs: number; readonly p50Ms: number; readonly p99Ms: number };
+  readonly read: HistogramSummary;
   readonly logProblems: readonly string[];
-}
-
-/** The bucket bound under which `quantile` of the reads fell, from the histogram's cumulative buckets. */
-function quantileMs(found: Map<string, number>, quantile: number): number {
-  const buckets = [...found].flatMap(([name, value]) => {
-    const le = /^meridian_deduper_image_read_seconds_bucket\{le="([^"]+)"\}$/.exec(name)?.[1];
-    return le === undefined ? [] : [{ le: le === '+Inf' ? Infinity : Number(le), value }];
-  });
-  const total = buckets.find((b) => b.le === Infinity)?.value ?? 0;
-  const bound = buckets.sort((a, b) => a.le - b.le).find((b) => b.value >= quantile * total)?.le;
-  return bound === undefined ? Number.NaN : bound * 1000;
 }
 
 async function runDeduper(endpoints: TopologyEndpoints, kafka: KafkaConnection, rawTopic: string, options: Options, image: 'delta' | 'full', cleanup: Cleanup): Promise<DeduperRun> {
@@ -214,11 +192,11 @@ async function runDeduper(endpoints: TopologyEndpoints, kafka: KafkaConnection, 
   sampler.start();
   await waitHealthy(deduper, 60_000);
   let firstMs: number | undefined;
-  let last = new Map<string, number>();
+  let last = MetricsSnapshot.parse('');
   for (;;) {
-    if (performance.now() - startMs > RUN_TIMEOUT_MS) throw new Error(`the ${image} deduper passed ${last.get('meridian_deduper_events_out_total') ?? 0} of ${mutations} in ${RUN_TIMEOUT_MS / 1000} s; see ${deduper.logFile}`);
-    last = await figures(deduper).catch(() => last);
-    const out = last.get('meridian_deduper_events_out_total') ?? 0;
+    if (performance.now() - startMs > RUN_TIMEOUT_MS) throw new Error(`the ${image} deduper passed ${last.value('meridian_deduper_events_out_total')} of ${mutations} in ${RUN_TIMEOUT_MS / 1000} s; see ${deduper.logFile}`);
+    last = await scrapeMetrics(deduper.instance.httpPort).catch(() => last);
+    const out = last.value('meridian_deduper_events_out_total');
     if (out > 0) firstMs ??= performance.now();
     if (out >= mutations) break;
     await sleep(50);
@@ -226,19 +204,15 @@ async function runDeduper(endpoints: TopologyEndpoints, kafka: KafkaConnection, 
   const endMs = performance.now();
   const usage = sampler.stop();
   await deduper.stop();
-  const reads = last.get('meridian_deduper_image_read_seconds_count') ?? 0;
+  const images = (status: string) => last.value('meridian_deduper_image_reads_total', { status });
   return {
     image,
     seconds: (endMs - startMs) / 1000,
     mutationsPerSecond: mutations / ((endMs - startMs) / 1000),
     steadyMutationsPerSecond: firstMs !== undefined && endMs > firstMs ? mutations / ((endMs - firstMs) / 1000) : Number.NaN,
     process: usage,
-    images: {
-      full: last.get('meridian_deduper_image_reads_total{status="full"}') ?? 0,
-      notFound: last.get('meridian_deduper_image_reads_total{status="not_found"}') ?? 0,
-      readFailed: last.get('meridian_deduper_image_reads_total{status="read_failed"}') ?? 0,
-    },
-    read: { count: reads, meanMs: reads > 0 ? ((last.get('meridian_deduper_image_read_seconds_sum') ?? 0) / reads) * 1000 : Number.NaN, p50Ms: quantileMs(last, 0.5), p99Ms: quantileMs(last, 0.99) },
+    images: { full: images('full'), notFound: images('not_found'), readFailed: images('read_failed') },
+    read: histogramBetween(undefined, last.histogram('meridian_deduper_image_read_seconds')),
     logProblems: logProblems(deduper.logFile),
   };
 }
@@ -267,7 +241,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
       const result = await runDeduper(endpoints, kafka, rawTopic, options, image, cleanup);
       progress(
         `round ${round}, ${image}: ${result.mutationsPerSecond.toFixed(0)} mutations/s (steady ${result.steadyMutationsPerSecond.toFixed(0)}), ${result.process.cores.toFixed(2)} cores` +
-          (image === 'full' ? `; reads ${result.read.count}, mean ${result.read.meanMs.toFixed(2)} ms, p50 <= ${result.read.p50Ms} ms, p99 <= ${result.read.p99Ms} ms` : ''),
+          (image === 'full' ? `; reads ${result.read.count}, mean ${result.read.meanMs.toFixed(2)} ms, p50 <= ${result.read.p50AtMostMs} ms, p99 <= ${result.read.p99AtMostMs} ms` : ''),
       );
       runs.push(result);
     }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ChangeEvent, ColumnValue, CqlJson, ElementsChange, WriteChangeEvent } from '@meridian/contracts';
 import { parseChangeEvent } from '@meridian/contracts';
 import { type RunningService, serviceInstances, startService, waitHealthy } from '@meridian/infra';
-import { uniqueName, waitFor } from '@meridian/testing';
+import { isolatedPipelineEnv, uniqueName, waitFor } from '@meridian/testing';
 import type { ReaderTestContext } from './cdc-reader';
 
 /** A row of every CQL type but counter (a table of its own), with non-frozen collections and a non-frozen UDT. */
@@ -112,14 +112,7 @@ export function fullImageTests(ctx: ReaderTestContext): void {
     });
 
     it('sends a full channel the whole row, each type as the delta maps it, and a delta channel of the table the write; with a replica down, the write marked read_failed', async () => {
-      const env = {
-        MERIDIAN_RAW_TOPIC: uniqueName('raw'),
-        MERIDIAN_MUTATIONS_TOPIC: uniqueName('mutations'),
-        MERIDIAN_DEDUP_CHANGELOG_TOPIC: uniqueName('changelog'),
-        MERIDIAN_DEDUPER_GROUP: uniqueName('deduper'),
-        MERIDIAN_CONFIG_TOPIC: uniqueName('config'),
-        MERIDIAN_PUBLISHER_GROUP: uniqueName('publisher'),
-      };
+      const env = isolatedPipelineEnv();
       const instances = serviceInstances(ctx.endpoints(), 'dc1', 5000).filter((s) => ['cdc-reader', 'deduper', 'publisher'].includes(s.service));
       const start = async (service: string) => {
         const started: RunningService[] = [];

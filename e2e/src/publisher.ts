@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type RunningService, serviceInstances, startService, waitHealthy } from '@meridian/infra';
-import { uniqueName, waitFor } from '@meridian/testing';
+import { isolatedPipelineEnv, uniqueName, waitFor } from '@meridian/testing';
 import type { ReaderTestContext } from './cdc-reader';
 
 interface ChangeEvent {
@@ -25,14 +25,7 @@ export function publisherTests(ctx: ReaderTestContext): void {
     });
 
     it('delivers each write once to each destination, through a pause, a resume and a SIGKILL of the publisher', async () => {
-      const env = {
-        MERIDIAN_RAW_TOPIC: uniqueName('raw'),
-        MERIDIAN_MUTATIONS_TOPIC: uniqueName('mutations'),
-        MERIDIAN_DEDUP_CHANGELOG_TOPIC: uniqueName('changelog'),
-        MERIDIAN_DEDUPER_GROUP: uniqueName('deduper'),
-        MERIDIAN_CONFIG_TOPIC: uniqueName('config'),
-        MERIDIAN_PUBLISHER_GROUP: uniqueName('publisher'),
-      };
+      const env = isolatedPipelineEnv();
       const instances = serviceInstances(ctx.endpoints(), 'dc1', 4000).filter((s) => ['cdc-reader', 'deduper', 'publisher'].includes(s.service));
       const start = async (service: string) => {
         const started: RunningService[] = [];

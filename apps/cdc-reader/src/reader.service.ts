@@ -165,8 +165,8 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
     if (version !== this.loadedSchemaVersion) await this.refreshSchema();
   }
 
-  /** Reloads the schema from this reader's node; if the node is away, decoding goes on with the schema it has. */
-  private async refreshSchema(): Promise<void> {
+  /** Reloads the schema from this reader's node (true); if the node is away, decoding goes on with the schema it has (false). */
+  private async refreshSchema(): Promise<boolean> {
     try {
       // Read first: a change made while the schema loads shows as a new version next time.
       const version = await schemaVersion(this.cassandra);
@@ -174,9 +174,11 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
       this.schema = new SchemaIndex(description);
       this.loadedSchemaVersion = version;
       this.logger.log(`schema loaded: ${description.tables.filter((t) => t.cdc).length} cdc table(s) of ${description.tables.length}`);
+      return true;
     } catch (error) {
       if (!this.schema) throw error;
       this.logger.warn(`schema refresh failed, decoding with the schema loaded before: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
     }
   }
 

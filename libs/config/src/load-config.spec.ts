@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, describeConfig, directory, hostPortList, identifier, loadConfig, port } from './index';
+import { ConfigError, describeConfig, directory, hostPortList, identifier, loadConfig, port, text } from './index';
 
 const schema = z.object({
   MERIDIAN_DC: identifier('data centre name'),
@@ -55,5 +55,10 @@ describe('loadConfig', () => {
 
   it('describes each variable with its default', () => {
     expect(describeConfig(schema)).toContain('MERIDIAN_HTTP_PORT  HTTP port [default: 8080]');
+  });
+
+  it('keeps the description of a setting given a default or made optional after it was described', () => {
+    const wrapped = z.object({ TOPIC: text('the topic').default('t'), TOKEN: text('a token').optional() });
+    expect(describeConfig(wrapped)).toEqual(['TOPIC  the topic [default: "t"]', 'TOKEN  a token']);
   });
 });

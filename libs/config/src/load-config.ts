@@ -43,6 +43,15 @@ export function describeConfig(schema: EnvSchema): string[] {
   return Object.entries(schema.shape).map(([name, type]) => {
     const parsedDefault = type.safeParse(undefined);
     const suffix = parsedDefault.success && parsedDefault.data !== undefined ? ` [default: ${JSON.stringify(parsedDefault.data)}]` : '';
-    return `${name}  ${type.description ?? ''}${suffix}`;
+    return `${name}  ${descriptionOf(type) ?? ''}${suffix}`;
   });
+}
+
+/** A setting's description, also when `.default()` or `.optional()` wrapped the described type (zod keeps it on the inner one). */
+function descriptionOf(type: z.ZodType): string | undefined {
+  for (let current: z.ZodType | undefined = type; current; ) {
+    if (current.description !== undefined) return current.description;
+    current = current instanceof z.ZodDefault || current instanceof z.ZodOptional ? (current.unwrap() as z.ZodType) : undefined;
+  }
+  return undefined;
 }

@@ -81,6 +81,23 @@ export interface GroupConsumerOptions {
   readonly eachBatch: (batch: PartitionBatch, heartbeat: () => Promise<void>) => Promise<void>;
 }
 
+/** Where a consumer group stands in one partition of a topic. */
+export interface PartitionProgress {
+  readonly partition: number;
+  /** The offset the group reads next, or null when it never committed one here. */
+  readonly committed: string | null;
+  /** The partition's first offset still stored (the log start). */
+  readonly start: string;
+  /** The partition's end: the offset the next record will take (the high watermark). */
+  readonly end: string;
+}
+
+/** A consumer group as the broker describes it: `Empty` when no member is running. */
+export interface GroupDescription {
+  readonly state: string;
+  readonly members: number;
+}
+
 /** A running member of a consumer group; `stop` leaves the group. */
 export interface GroupConsumer {
   stop(): Promise<void>;
@@ -181,6 +198,62 @@ export class KafkaConnection {
       if (!(await admin.listTopics()).includes(topic)) return undefined;
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       return topics[0]?.partitions.length;
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    }
+  }
+
+  /**
+   * Where `groupId` stands in each partition of `topic`, with each partition's start and
+   * end; undefined when the topic does not exist.
+   */
+  async groupProgress(groupId: string, topic: string): Promise<PartitionProgress[] | undefined> {
+    try {
+      const admin = await this.connectedAdmin();
+      if (!(await admin.listTopics()).includes(topic)) return undefined;
+      const [bounds, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+      const byPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, p.offset]));
+      return bounds
+        .map(({ partition, low, high }) => {
+          const offset = byPartition.get(partition);
+          return { partition, committed: offset === undefined || BigInt(offset) < 0n ? null : offset, start: low, end: high };
+        })
+        .sort((a, b) => a.partition - b.partition);
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    }
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    try {
+      const { groups } = await (await this.connectedAdmin()).describeGroups([groupId]);
+      const group = groups[0];
+      return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0 };
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    }
+  }
+
+  /**
+   * Per partition of `topic`, the first offset whose record timestamp is `timestampMs` or
+   * later; the partition's end when there is none.
+   */
+  async offsetsAtTime(topic: string, timestampMs: number): Promise<{ partition: number; offset: string }[]> {
+    try {
+      const offsets = await (await this.connectedAdmin()).fetchTopicOffsetsByTimestamp(topic, timestampMs);
+      return offsets.map(({ partition, offset }) => ({ partition, offset })).sort((a, b) => a.partition - b.partition);
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    }
+  }
+
+  /**
+   * Commits `offsets` for `groupId` on `topic`, as if the group had read up to them. The
+   * broker allows it only while no member of the group runs.
+   */
+  async setGroupOffsets(groupId: string, topic: string, offsets: readonly { partition: number; offset: string }[]): Promise<void> {
+    try {
+      await (await this.connectedAdmin()).setOffsets({ groupId, topic, partitions: offsets.map(({ partition, offset }) => ({ partition, offset })) });
     } catch (error) {
       throw describeFailure(this.settings.brokers, error);
     }

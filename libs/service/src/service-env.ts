@@ -8,6 +8,7 @@ export function serviceEnv(defaultHttpPort: number) {
     MERIDIAN_HTTP_PORT: port('port of the HTTP server (health, metrics, API)', defaultHttpPort),
     MERIDIAN_HEARTBEAT_MS: positiveInt('how often this service publishes its heartbeat to the status topic, in milliseconds', 5000),
     MERIDIAN_STATUS_TOPIC: text("compacted topic of the components' heartbeats").default('meridian.status'),
+    MERIDIAN_INSTANCE: text('names this instance in heartbeats and metric labels, unique among its kind in the DC; default <hostname>:<http port>').optional(),
   };
 }
 
@@ -15,6 +16,8 @@ export function serviceEnv(defaultHttpPort: number) {
 export interface ServiceSettings {
   readonly MERIDIAN_HEARTBEAT_MS: number;
   readonly MERIDIAN_STATUS_TOPIC: string;
+  readonly MERIDIAN_INSTANCE?: string | undefined;
+  readonly MERIDIAN_HTTP_PORT?: number;
 }
 
 /** Settings of a service that talks to its DC's Kafka cluster. */

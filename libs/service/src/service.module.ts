@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type DynamicModule, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { CassandraConnection } from '@meridian/cassandra';
 import type { HostPort } from '@meridian/config';
@@ -17,7 +18,11 @@ export interface ServiceModuleOptions {
   readonly name: string;
   /** What kind of component this is, in heartbeats and metric labels; defaults to `name`. */
   readonly component?: string;
-  /** Which one of its component this is, e.g. `dc1-n1`; defaults to `dc`. */
+  /**
+   * Which one of its component this is, e.g. `dc1-n1`; defaults to MERIDIAN_INSTANCE, else
+   * `<hostname>:<http port>`: unique per process on a host and the same after a restart,
+   * so a restarted instance takes its own place in the status topic.
+   */
   readonly instance?: string;
   readonly dc: string;
   /** The validated configuration (with serviceEnv's settings), injectable with `@Inject(SERVICE_CONFIG)`. */
@@ -49,7 +54,7 @@ class ConnectionCloser implements OnApplicationShutdown {
 export class ServiceModule {
   static forRoot(options: ServiceModuleOptions): DynamicModule {
     const component = options.component ?? options.name;
-    const instance = options.instance ?? options.dc;
+    const instance = options.instance ?? options.config.MERIDIAN_INSTANCE ?? `${hostname()}:${options.config.MERIDIAN_HTTP_PORT ?? 0}`;
     const checks: DependencyCheck[] = [];
     const connections: { close(): Promise<void> }[] = [];
     const providers: Provider[] = [

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CoordinatorClient, CoordinatorRefusedError, CoordinatorUnavailableError, errorLike } from './client';
+import { CoordinatorClient, CoordinatorRefusedError, CoordinatorUnavailableError, errorLike, isRecord } from './client';
 import { type Column, formatRecord, formatTable } from './format';
 
 /** Where the command writes and what it reads of its environment; tests pass their own. */
@@ -52,6 +52,8 @@ interface Command {
   readonly summary: string;
   /** Whether it takes the name of a destination or channel. */
   readonly named: boolean;
+  /** Whether that name may be left out. */
+  readonly nameOptional?: boolean;
   readonly options?: Options;
   readonly optionHelp?: string;
   run(context: Context): Promise<void>;
@@ -199,8 +201,175 @@ const shortForms: Command[] = destinationCommands
   .filter((c) => c.words.endsWith(' pause') || c.words.endsWith(' resume'))
   .map((c) => ({ ...c, words: c.words.replace('destination ', ''), args: '<destination>', summary: `short for "meridian ${c.words}"` }));
 
-const COMMANDS: readonly Command[] = [...destinationCommands, ...channelCommands, ...shortForms];
-const GROUPS = ['destination', 'channel'];
+/** Seconds as people read them: 4 s, 3 min, 2 h. */
+function age(seconds: unknown): string {
+  if (typeof seconds !== 'number') return '-';
+  if (seconds < 120) return `${seconds} s`;
+  return seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`;
+}
+
+const orDash = (value: unknown, unit = '') => (typeof value === 'number' ? `${value}${unit}` : '-');
+
+const COMPONENT_COLUMNS: readonly Column[] = [
+  { heading: 'COMPONENT', value: (c) => c['component'] },
+  { heading: 'INSTANCE', value: (c) => c['instance'] },
+  { heading: 'STATE', value: (c) => c['state'] },
+  { heading: 'EVENTS/S', value: (c) => orDash(c['eventsPerSecond']) },
+  { heading: 'LATENCY', value: (c) => orDash(c['latencyMs'], ' ms') },
+  { heading: 'LAG', value: (c) => orDash(c['lagSeconds'], ' s') },
+  { heading: 'LAST HEARTBEAT', value: (c) => `${age(c['secondsSinceHeartbeat'])} ago` },
+  { heading: 'PROBLEMS', value: (c) => (Array.isArray(c['problems']) ? c['problems'].join('; ') : '') },
+];
+
+const DESTINATION_PROGRESS_COLUMNS: readonly Column[] = [
+  { heading: 'DESTINATION', value: (d) => d['destination'] },
+  paused,
+  { heading: 'GROUP', value: (d) => d['group'] },
+  { heading: 'LAG', value: (d) => orDash(d['lag']) },
+];
+
+function list(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+function problemsText(body: Record<string, unknown>): string {
+  const problems = Array.isArray(body['problems']) ? body['problems'] : [];
+  return problems.map((p) => `problem: ${String(p)}\n`).join('');
+}
+
+const observeCommands: Command[] = [
+  {
+    words: 'ps',
+    args: '',
+    summary: 'list the components of the DC and their state, from their heartbeats',
+    named: false,
+    async run({ client, json, io }) {
+      const answer = await client.call('GET', '/api/status');
+      const body = isRecord(answer.body) ? answer.body : {};
+      if (json) {
+        io.stdout(`${JSON.stringify(body['components'] ?? [])}\n`);
+        return;
+      }
+      const components = list(body['components']);
+      io.stdout(components.length === 0 ? 'no component has sent a heartbeat yet\n' : `${formatTable(components, COMPONENT_COLUMNS)}\n`);
+    },
+  },
+  {
+    words: 'status',
+    args: '',
+    summary: "the DC's components, the dedupers' lag and each destination's lag",
+    named: false,
+    async run({ client, json, io }) {
+      const answer = await client.call('GET', '/api/status');
+      if (json) {
+        io.stdout(`${answer.text}\n`);
+        return;
+      }
+      const body = isRecord(answer.body) ? answer.body : {};
+      const components = list(body['components']);
+      const counts = new Map<string, number>();
+      for (const c of components) counts.set(String(c['state']), (counts.get(String(c['state'])) ?? 0) + 1);
+      const deduper = isRecord(body['deduper']) ? body['deduper'] : undefined;
+      const destinations = list(body['destinations']);
+      io.stdout(
+        `dc: ${String(body['dc'])}\n` +
+          `components: ${components.length === 0 ? 'none' : [...counts].map(([state, n]) => `${n} ${state}`).join(', ')}\n` +
+          (components.length === 0 ? '' : `\n${formatTable(components, COMPONENT_COLUMNS)}\n`) +
+          `\ndeduper lag: ${deduper ? `${orDash(deduper['lag'])} record(s) (group ${String(deduper['group'])})` : 'unknown'}\n` +
+          (destinations.length === 0 ? 'no destinations\n' : `\n${formatTable(destinations, DESTINATION_PROGRESS_COLUMNS)}\n`) +
+          problemsText(body),
+      );
+    },
+  },
+  {
+    words: 'channel status',
+    args: '<name>',
+    summary: "whether the channel's changes flow, what carries them, and its destination's lag",
+    named: true,
+    async run({ name, client, json, io }) {
+      const answer = await client.call('GET', `/api/channels/${encodeURIComponent(name)}/status`);
+      if (json) {
+        io.stdout(`${answer.text}\n`);
+        return;
+      }
+      const body = isRecord(answer.body) ? answer.body : {};
+      const channel = isRecord(body['channel']) ? body['channel'] : {};
+      const destination = isRecord(body['destination']) ? body['destination'] : undefined;
+      const instances = (value: unknown) => list(value).map((c) => `${String(c['instance'])} (${String(c['state'])})`).join(', ') || 'none';
+      io.stdout(
+        `${formatRecord({
+          channel: channel['name'],
+          table: `${String(channel['keyspace'])}.${String(channel['table'])}`,
+          destination: channel['destination'],
+          image: channel['image'],
+          state: body['state'],
+          topic: body['topic'],
+          events: body['events'],
+          'destination lag': destination ? destination['lag'] : undefined,
+          readers: instances(body['readers']),
+          publishers: instances(body['publishers']),
+        })}\n` +
+          (Array.isArray(body['reasons']) ? body['reasons'].map((r) => `why: ${String(r)}\n`).join('') : '') +
+          problemsText(body),
+      );
+    },
+  },
+  {
+    words: 'offsets',
+    args: '[<destination>]',
+    summary: "each destination's position in the mutations topic, per partition",
+    named: true,
+    nameOptional: true,
+    async run({ name, client, json, io }) {
+      const answer = await client.call('GET', name === '' ? '/api/offsets' : `/api/offsets?destination=${encodeURIComponent(name)}`);
+      if (json) {
+        io.stdout(`${answer.text}\n`);
+        return;
+      }
+      const rows = list(answer.body).flatMap((d) =>
+        list(d['partitions']).map((p) => ({ destination: d['destination'], paused: d['paused'], ...p })),
+      );
+      const columns: Column[] = [
+        { heading: 'DESTINATION', value: (r) => r['destination'] },
+        paused,
+        { heading: 'PARTITION', value: (r) => r['partition'] },
+        { heading: 'COMMITTED', value: (r) => r['committed'] ?? 'none' },
+        { heading: 'END', value: (r) => r['end'] },
+        { heading: 'LAG', value: (r) => r['lag'] },
+      ];
+      io.stdout(rows.length === 0 ? 'no offsets: no destinations, or the mutations topic does not exist yet\n' : `${formatTable(rows, columns)}\n`);
+    },
+  },
+  {
+    words: 'offsets reset',
+    args: '<destination> --to earliest|latest|<writetime>',
+    summary: 'move a paused destination to the earliest or latest mutation, or to those received from a writetime on',
+    named: true,
+    options: { to: { type: 'string' } },
+    optionHelp: `  --to earliest     replay everything the mutations topic still holds
+  --to latest       skip to the end: only new mutations
+  --to <writetime>  replay what arrived from a Cassandra writetime on: an ISO-8601 time
+                    (2026-11-21T10:00:00Z) or microseconds since the epoch, as writetime() gives
+The destination must be paused first (meridian pause <destination>); resume it afterwards.
+`,
+    async run({ name, values, client, json, io }) {
+      const to = required(values, 'to', 'offsets reset');
+      const body = to === 'earliest' || to === 'latest' ? { destination: name, to } : { destination: name, to: 'writetime', writetime: to };
+      const answer = await client.call('POST', '/api/offsets/reset', body);
+      if (json) {
+        io.stdout(`${answer.text}\n`);
+        return;
+      }
+      const result = isRecord(answer.body) ? answer.body : {};
+      const moves = list(result['partitions']).map((p) => `  partition ${String(p['partition'])}: ${typeof p['from'] === 'string' ? p['from'] : 'none'} -> ${String(p['to'])}\n`);
+      io.stdout(`destination ${name} reset to ${to}; resume it to read on from there\n${moves.join('')}`);
+    },
+  },
+];
+
+const COMMANDS: readonly Command[] = [...destinationCommands, ...channelCommands, ...shortForms, ...observeCommands];
+/** First words that take a second one; `offsets` is a command on its own too. */
+const GROUPS = ['destination', 'channel', 'offsets'];
 
 /** One line per command, its summary beside it, or below it where the usage line is long. */
 function commandList(commands: readonly Command[]): string {
@@ -215,7 +384,8 @@ function commandList(commands: readonly Command[]): string {
 
 const TOP_HELP = `Usage: meridian <command> [options]
 
-Manages the destinations and channels of a Meridian coordinator over its REST API.
+Manages the destinations and channels of a Meridian coordinator over its REST API, and
+shows the state of the DC's components and their progress.
 
 Commands:
 ${commandList(COMMANDS)}
@@ -248,12 +418,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [first, second] = words;
   if (first === undefined) return wantsHelp ? (io.stdout(TOP_HELP), EXIT.ok) : usage('missing command', TOP_HELP);
   const isGroup = GROUPS.includes(first);
-  if (!isGroup && !COMMANDS.some((c) => c.words === first)) return usage(`unknown command "${first}"`, TOP_HELP);
-  if (isGroup && second === undefined) return wantsHelp ? (io.stdout(groupHelp(first)), EXIT.ok) : usage(`missing command after "${first}"`, groupHelp(first));
-  const command = COMMANDS.find((c) => c.words === (isGroup ? `${first} ${String(second)}` : first));
-  if (!command) return usage(`unknown command "${first} ${String(second)}"`, groupHelp(first));
-  // A top-level short form took one word; anything after it is its argument.
-  const args = isGroup ? rest : [...words.slice(1), ...rest];
+  const alone = COMMANDS.find((c) => c.words === first);
+  if (!isGroup && !alone) return usage(`unknown command "${first}"`, TOP_HELP);
+  const pair = isGroup && second !== undefined ? COMMANDS.find((c) => c.words === `${first} ${second}`) : undefined;
+  // `offsets` is a group and a command: `meridian offsets orders` is the command with its argument.
+  const command = pair ?? alone;
+  if (!command) {
+    if (second === undefined) return wantsHelp ? (io.stdout(groupHelp(first)), EXIT.ok) : usage(`missing command after "${first}"`, groupHelp(first));
+    return usage(`unknown command "${first} ${second}"`, groupHelp(first));
+  }
+  // Words after the command's own are its argument.
+  const args = [...words.slice(pair ? 2 : 1), ...rest];
 
   let values: Values;
   let positionals: string[];
@@ -263,7 +438,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return usage(errorLike(error)?.message ?? String(error), commandHelp(command));
   }
   if (values['help'] === true) return (io.stdout(commandHelp(command)), EXIT.ok);
-  if (command.named && positionals.length === 0) return usage(`${command.words} needs ${command.args.split(' ')[0] ?? '<name>'}`, commandHelp(command));
+  if (command.named && !command.nameOptional && positionals.length === 0) return usage(`${command.words} needs ${command.args.split(' ')[0] ?? '<name>'}`, commandHelp(command));
   const extra = positionals.slice(command.named ? 1 : 0);
   if (extra.length > 0) return usage(`unexpected argument "${extra.join(' ')}"`, commandHelp(command));
 

@@ -2,25 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { SERVICE_CONFIG } from '@meridian/service';
 // The CLI is checked against the coordinator's real HTTP app (its controllers, guard and
 // error filter) with in-memory ports, so the two cannot drift apart; only this test does that.
-/* eslint-disable @nx/enforce-module-boundaries */
-import { ChannelsController } from '../../../apps/coordinator/src/api/channels.controller';
-import { DestinationsController } from '../../../apps/coordinator/src/api/destinations.controller';
-import { ConfigurationService } from '../../../apps/coordinator/src/configuration/configuration.service';
-import { CONFIG_STORE, TABLE_CATALOG } from '../../../apps/coordinator/src/configuration/ports';
-import { ApiDocs } from '../../../apps/coordinator/src/docs/api-docs';
-import { FakeConfigStore, FakeTableCatalog } from '../../../apps/coordinator/src/testing/fakes';
-/* eslint-enable @nx/enforce-module-boundaries */
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { startTestCoordinator, type TestCoordinator } from '../../../apps/coordinator/src/testing/test-coordinator';
 import { main } from './commands';
 
 const TOKEN = 'cli-s3cret';
 
 describe('meridian against a coordinator', () => {
-  let app: INestApplication;
+  let coordinator: TestCoordinator;
   let url: string;
 
   /** Runs one command line in-process, with the coordinator's URL and token in its environment unless given. */
@@ -37,27 +28,14 @@ describe('meridian against a coordinator', () => {
   }
 
   beforeAll(async () => {
-    const catalog = new FakeTableCatalog();
-    catalog.tables.set('demo_ks.demo_table', { cdc: true });
-    catalog.tables.set('demo_ks.plain', { cdc: false });
-    const moduleRef = await Test.createTestingModule({
-      controllers: [DestinationsController, ChannelsController],
-      providers: [
-        { provide: SERVICE_CONFIG, useValue: { MERIDIAN_API_TOKEN: TOKEN } },
-        { provide: CONFIG_STORE, useValue: new FakeConfigStore() },
-        { provide: TABLE_CATALOG, useValue: catalog },
-        ConfigurationService,
-        ApiDocs,
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    await app.get(ConfigurationService).start();
+    coordinator = await startTestCoordinator({ token: TOKEN });
+    url = coordinator.url;
+    coordinator.catalog.tables.set('demo_ks.demo_table', { cdc: true });
+    coordinator.catalog.tables.set('demo_ks.plain', { cdc: false });
   });
 
   afterAll(async () => {
-    await app.close();
+    await coordinator.app.close();
   });
 
   it('runs the DSE walkthrough: a destination, a channel into it, and the channel listed', async () => {
@@ -88,6 +66,60 @@ describe('meridian against a coordinator', () => {
     expect(await meridian('channel rm shop-orders')).toMatchObject({ code: 0, stdout: 'channel shop-orders removed\n' });
     expect(await meridian('destination rm orders')).toMatchObject({ code: 0, stdout: 'destination orders removed\n' });
     expect((await meridian('destination show orders')).code).toBe(1);
+  });
+
+  it('shows the components, their lag and each channel\'s state (ps, status, channel status)', async () => {
+    const now = Date.now();
+    const beat = (component: string, instance: string, agoMs: number, figures: Record<string, number> = {}) => {
+      coordinator.feed.beat(component, instance, { nowMs: now, agoMs }, figures);
+    };
+    beat('cdc-reader', 'dc1-n1', 6000, { meridian_reader_events_total: 0, meridian_reader_lag_seconds: 0 });
+    beat('cdc-reader', 'dc1-n1', 1000, { meridian_reader_events_total: 100, meridian_reader_lag_seconds: 0 });
+    beat('deduper', 'deduper-1', 1000);
+    beat('publisher', 'publisher-1', 90_000);
+    coordinator.groups.topics.set('meridian.mutations.raw', [{ start: 0n, end: 7n, timestamps: [] }]);
+    coordinator.groups.topics.set('meridian.mutations', [{ start: 0n, end: 12n, timestamps: [] }]);
+    expect((await meridian('destination create status-dest --topic cdc.status')).code).toBe(0);
+    expect((await meridian('channel create status-channel --table demo_ks.demo_table --destination status-dest')).code).toBe(0);
+
+    const ps = await meridian('ps');
+    expect(ps.code).toBe(0);
+    expect(ps.stdout.split('\n')[0]).toMatch(/^COMPONENT\s+INSTANCE\s+STATE\s+EVENTS\/S\s+LATENCY\s+LAG\s+LAST HEARTBEAT\s+PROBLEMS$/);
+    expect(ps.stdout).toMatch(/^cdc-reader\s+dc1-n1\s+running\s+20\s+-\s+0 s\s+1 s ago/m);
+    expect(ps.stdout).toMatch(/^publisher\s+publisher-1\s+stale\s+-\s+-\s+-\s+90 s ago/m);
+    expect(JSON.parse((await meridian('ps --json')).stdout)).toHaveLength(3);
+
+    const status = await meridian('status');
+    expect(status.stdout).toContain('components: 2 running, 1 stale\n');
+    expect(status.stdout).toContain('deduper lag: 7 record(s) (group meridian.deduper)\n');
+    expect(status.stdout).toMatch(/^status-dest\s+no\s+meridian\.publisher\.status-dest\s+12$/m);
+
+    const channel = await meridian('channel status status-channel');
+    expect(channel).toMatchObject({ code: 0, stderr: '' });
+    expect(channel.stdout).toContain('state: waiting\n');
+    expect(channel.stdout).toContain('destination lag: 12\n');
+    expect(channel.stdout).toContain('why: no publisher of this DC is running\n');
+    expect((await meridian('channel status nope')).code).toBe(1);
+  });
+
+  it('shows offsets and resets a paused destination\'s (offsets, offsets reset)', async () => {
+    const T = Date.parse('2026-11-21T10:00:00Z');
+    coordinator.groups.topics.set('meridian.mutations', [{ start: 0n, end: 3n, timestamps: [T - 1000, T, T + 1000] }]);
+    expect((await meridian('destination create replay --topic cdc.replay')).code).toBe(0);
+    expect(await meridian('offsets replay')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^replay\s+no\s+0\s+none\s+3\s+3$/m) as unknown });
+
+    const refused = await meridian('offsets reset replay --to latest');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not paused; pause it first');
+    expect((await meridian('pause replay')).code).toBe(0);
+    expect(await meridian('offsets reset replay --to 2026-11-21T10:00:00Z')).toEqual({
+      code: 0,
+      stdout: 'destination replay reset to 2026-11-21T10:00:00Z; resume it to read on from there\n  partition 0: none -> 1\n',
+      stderr: '',
+    });
+    expect((await meridian('offsets')).stdout).toMatch(/^replay\s+yes\s+0\s+1\s+3\s+2$/m);
+    expect((await meridian('offsets reset replay --to tomorrow')).stderr).toContain('writetime: writetime must be an ISO-8601 time');
+    expect((await meridian('offsets reset replay')).code).toBe(2);
   });
 
   it('prints the API JSON as it is with --json', async () => {
@@ -155,10 +187,13 @@ describe('meridian against a coordinator', () => {
     for (const text of ['destination create <name> --topic', 'channel create <name> --table <keyspace.table> --destination <name>', 'pause <destination>', '--url', '--token', '--json', 'Exit codes']) {
       expect(top.stdout).toContain(text);
     }
-    expect(top.stdout).not.toMatch(/\b(status|ps|offsets)\b/);
+    for (const text of ['ps ', 'status ', 'channel status <name>', 'offsets [<destination>]', 'offsets reset <destination> --to earliest|latest|<writetime>']) {
+      expect(top.stdout).toContain(text);
+    }
     const group = await meridian('channel --help');
     expect(group.stdout).toContain('channel resume <name>');
     expect(group.stdout).not.toContain('destination create');
+    expect((await meridian('offsets reset --help')).stdout).toContain('--to <writetime>');
     const command = await meridian('destination create -h');
     expect(command.stdout).toMatch(/^Usage: meridian destination create <name> --topic/);
     expect(command.stdout).toContain('--option k=v');

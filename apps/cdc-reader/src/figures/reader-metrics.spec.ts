@@ -32,7 +32,7 @@ describe('ReaderMetrics', () => {
     const figures = new ReaderMetrics(metrics, () => now);
     figures.acknowledged([event(writtenAt), event(writtenAt + 20)]);
     now = writtenAt + 2000;
-    figures.polled({ events: 2, deletedSegments: 0, problems: 1, bytesRead: 4096, backlogBytes: 500, waitingForSchema: false });
+    figures.polled({ events: 2, deletedSegments: 0, problems: 1, bytesRead: 4096, backlogBytes: 500, waitingForSchema: false, droppedTableEntries: 0 });
     let values = await metrics.figures();
     expect(values['meridian_reader_events_total']).toBe(2);
     expect(values['meridian_reader_latency_seconds_count']).toBe(2);
@@ -43,7 +43,7 @@ describe('ReaderMetrics', () => {
     expect(values['meridian_reader_events_per_second']).toBeCloseTo(0.2, 6); // 2 events in the last 10 s
 
     now = writtenAt + 20_000;
-    figures.polled({ events: 0, deletedSegments: 1, problems: 0, bytesRead: 0, backlogBytes: 0, waitingForSchema: false });
+    figures.polled({ events: 0, deletedSegments: 1, problems: 0, bytesRead: 0, backlogBytes: 0, waitingForSchema: false, droppedTableEntries: 0 });
     values = await metrics.figures();
     expect(values['meridian_reader_events_per_second']).toBe(0);
     expect(values['meridian_reader_lag_seconds']).toBe(0);

@@ -18,6 +18,7 @@ export class ReaderMetrics {
   private readonly recent: { atMs: number; events: number }[] = [];
   private readonly bytesRead;
   private readonly problems;
+  private readonly droppedTableEntries;
   private readonly segmentsDeleted;
   private readonly schemaRefreshes;
   private readonly backlogBytes;
@@ -37,6 +38,7 @@ export class ReaderMetrics {
     this.eventsPerSecond = metrics.gauge('meridian_reader_events_per_second', `Events acknowledged per second, over the last ${RATE_WINDOW_MS / 1000} s`);
     this.bytesRead = metrics.counter('meridian_reader_bytes_read_total', 'Bytes of commit log read from cdc_raw');
     this.problems = metrics.counter('meridian_reader_problems_total', 'Corrupt or unreadable parts of segments, skipped and reported');
+    this.droppedTableEntries = metrics.counter('meridian_reader_dropped_table_entries_total', "Commit log entries skipped because their table is gone from the node's schema (dropped before they were read)");
     this.segmentsDeleted = metrics.counter('meridian_reader_segments_deleted_total', 'Segments read to their end and deleted from cdc_raw');
     this.schemaRefreshes = metrics.counter('meridian_reader_schema_refreshes_total', 'Schema reloads caused by an unknown table or column');
     this.backlogBytes = metrics.gauge('meridian_reader_backlog_bytes', 'Bytes the _cdc.idx files announce that are not read yet');
@@ -63,6 +65,7 @@ export class ReaderMetrics {
   polled(summary: PollSummary): void {
     this.bytesRead.inc(summary.bytesRead);
     this.problems.inc(summary.problems);
+    this.droppedTableEntries.inc(summary.droppedTableEntries);
     this.segmentsDeleted.inc(summary.deletedSegments);
     if (summary.waitingForSchema) this.schemaRefreshes.inc();
     this.backlogBytes.set(summary.backlogBytes);

@@ -42,8 +42,11 @@ class MemorySink implements EventSink {
 
 class MemoryLog {
   readonly errors: string[] = [];
+  readonly warnings: string[] = [];
   log() {}
-  warn() {}
+  warn(message: string) {
+    this.warnings.push(message);
+  }
   error(message: string) {
     this.errors.push(message);
   }
@@ -59,7 +62,11 @@ function cdcRaw(nodeName: string, idx?: string) {
   return { dir, segment };
 }
 
-function follower(dir: string, node: string, options: { schema?: SchemaDescription; refreshed?: SchemaDescription; batchEvents?: number; current?: SchemaDescription } = {}) {
+function follower(
+  dir: string,
+  node: string,
+  options: { schema?: SchemaDescription; refreshed?: SchemaDescription; refreshFails?: boolean; batchEvents?: number; current?: SchemaDescription } = {},
+) {
   let schema = new SchemaIndex(options.schema ?? fullSchema);
   const offsets = new MemoryOffsets();
   const sink = new MemorySink();
@@ -74,8 +81,9 @@ function follower(dir: string, node: string, options: { schema?: SchemaDescripti
     schema: () => schema,
     refreshSchema: () => {
       refreshes++;
+      if (options.refreshFails) return Promise.resolve(false);
       schema = new SchemaIndex(options.refreshed ?? fullSchema);
-      return Promise.resolve();
+      return Promise.resolve(true);
     },
     offsets,
     sink,
@@ -249,6 +257,42 @@ describe('CdcFollower', () => {
     const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
     await reference.cdc.poll();
     expect(sink.events.map((e) => e.digest)).toEqual(reference.sink.events.map((e) => e.digest));
+  });
+
+  it("skips the entries of a table the reloaded schema still lacks (dropped after the writes), logged once, and reads the rest", async () => {
+    const { dir } = cdcRaw('dc1-n1');
+    const table = fullSchema.tables.find((t) => t.keyspace === 'corpus' && t.cdc)!;
+    const dropped = { ...fullSchema, tables: fullSchema.tables.filter((t) => t !== table) };
+    const { cdc, sink, log } = follower(dir, 'dc1-n1', { schema: dropped, refreshed: dropped });
+    let skipped = 0;
+    let polls = 0;
+    for (let deleted = 0; deleted === 0; ) {
+      const summary = await cdc.poll();
+      skipped += summary.droppedTableEntries;
+      deleted = summary.deletedSegments;
+      if (++polls > 1000) throw new Error('the follower never got past the dropped table');
+    }
+    const reference = follower(cdcRaw('dc1-n1').dir, 'dc1-n1');
+    await reference.cdc.poll();
+    // An entry holding a write to the dropped table is skipped whole (its other updates cannot be parsed past it); every other entry arrives.
+    const droppedEntries = new Set(reference.sink.events.filter((e) => e.update.keyspace === table.keyspace && e.update.table === table.table).map((e) => e.position));
+    expect(droppedEntries.size).toBeGreaterThan(0);
+    expect(sink.events.map((e) => e.digest)).toEqual(reference.sink.events.filter((e) => !droppedEntries.has(e.position)).map((e) => e.digest));
+    expect(skipped).toBe(droppedEntries.size);
+    expect(log.warnings.filter((l) => l.includes("not in the node's schema any more"))).toHaveLength(1);
+  });
+
+  it('keeps the entry of an unknown table while the node cannot be asked, without spinning or repeating the warning', async () => {
+    const { dir } = cdcRaw('dc1-n1');
+    const withoutCorpus = { ...fullSchema, tables: fullSchema.tables.filter((t) => t.keyspace !== 'corpus') };
+    const { cdc, sink, log, refreshes } = follower(dir, 'dc1-n1', { schema: withoutCorpus, refreshFails: true });
+    for (let i = 0; i < 3; i++) {
+      const summary = await cdc.poll();
+      expect(summary).toMatchObject({ waitingForSchema: false, droppedTableEntries: 0, deletedSegments: 0 });
+    }
+    expect(refreshes()).toBe(3);
+    expect(sink.events.every((e) => e.update.keyspace !== 'corpus')).toBe(true);
+    expect(log.warnings.filter((l) => l.includes('refreshing the schema before reading on'))).toHaveLength(1);
   });
 
   it('treats a column added after the schema was loaded like an unknown table: refresh, then read on without loss', async () => {

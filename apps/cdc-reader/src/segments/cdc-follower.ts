@@ -35,8 +35,11 @@ export interface FollowerOptions {
   readonly quarantineDir: string;
   /** The schema to decode with; asked again after each refresh. */
   readonly schema: () => SchemaIndex;
-  /** Called when an entry names a table the schema does not know. */
-  readonly refreshSchema: () => Promise<void>;
+  /**
+   * Called when an entry names a table the schema does not know; true when the schema was
+   * reloaded from the node, false when the node could not be asked.
+   */
+  readonly refreshSchema: () => Promise<boolean>;
   /**
    * Called before new bytes are decoded: reloads the schema if the node's changed. The
    * bytes were written before this call, so a table turned `cdc = true` before they were
@@ -61,8 +64,10 @@ export interface PollSummary {
   readonly bytesRead: number;
   /** Bytes the `_cdc.idx` files announce that are not read yet (logical bytes, after decompression). */
   readonly backlogBytes: number;
-  /** True when an unknown table stopped the poll; it resumes at that entry after a schema refresh. */
+  /** True when an unknown table stopped the poll and the schema was reloaded: poll again at once, from that entry. */
   readonly waitingForSchema: boolean;
+  /** Entries skipped in this poll because their table is gone from the node's schema (dropped before they were read). */
+  readonly droppedTableEntries: number;
 }
 
 /** What the follower knows of a segment between polls (lost on restart: the offset store is the durable part). */
@@ -73,10 +78,13 @@ interface SegmentState {
   readIndex?: string;
   /** Positions of the problems already reported, so a re-read does not report them again. */
   readonly reported: Set<number>;
+  /** Positions of entries of an unknown table already logged. */
+  readonly unknownReported: Set<number>;
   quarantined: boolean;
 }
 
 interface SegmentOutcome {
+  droppedTableEntries: number;
   events: number;
   problems: number;
   bytesRead: number;
@@ -88,15 +96,22 @@ interface SegmentOutcome {
  * Follows a node's cdc_raw: reads each segment, oldest first, from where it was left up
  * to the durable offset of its `_cdc.idx`, sends an event per partition update of a
  * `cdc = true` table, and only then records the new position. A segment whose idx says
- * COMPLETED and that has been read to its end is deleted, so cdc_raw never fills. Nothing
- * is skipped: an unknown table stops the poll at that entry until the schema knows it, and
- * a failed send leaves the position where it was (the events are sent again). A corrupt
+ * COMPLETED and that has been read to its end is deleted, so cdc_raw never fills. An
+ * unknown table stops the poll at that entry until the schema is reloaded from the node;
+ * if the reloaded schema still lacks it, the table was dropped after the write (the node
+ * applied the write, so it knew the table then), and the entry is skipped, as Cassandra's
+ * own commit log replay skips it. A failed send leaves the position where it was (the
+ * events are sent again). A corrupt
  * part is reported once, with segment and position, and the segment is copied to the
  * quarantine directory before it is deleted.
  */
 export class CdcFollower {
   private positions: Map<string, number> | undefined;
   private readonly segments = new Map<string, SegmentState>();
+  /** Entries (`segment@position`) still unknown to a schema reloaded after they stopped a read: skipped when met again. */
+  private readonly unknownAfterReload = new Set<string>();
+  /** Dropped tables already logged, so a dropped table's thousand writes make one line. */
+  private readonly droppedTablesLogged = new Set<string>();
 
   constructor(private readonly options: FollowerOptions) {}
 
@@ -108,6 +123,7 @@ export class CdcFollower {
     let bytesRead = 0;
     let backlogBytes = 0;
     let waitingForSchema = false;
+    let droppedTableEntries = 0;
     const present = new Set<string>();
     for (const segment of await cdcSegments(this.options.cdcRawDir)) {
       present.add(segment.log);
@@ -118,6 +134,7 @@ export class CdcFollower {
         events += outcome.events;
         problems += outcome.problems;
         bytesRead += outcome.bytesRead;
+        droppedTableEntries += outcome.droppedTableEntries;
         if (outcome.deleted) {
           deletedSegments++;
           continue;
@@ -128,14 +145,14 @@ export class CdcFollower {
     }
     // Segments removed by someone else (an operator, a test) are forgotten.
     for (const name of this.segments.keys()) if (!present.has(name)) this.segments.delete(name);
-    return { events, deletedSegments, problems, bytesRead, backlogBytes, waitingForSchema };
+    return { events, deletedSegments, problems, bytesRead, backlogBytes, waitingForSchema, droppedTableEntries };
   }
 
   private async follow(segment: CdcSegment, index: CdcIndex): Promise<SegmentOutcome> {
     const { cdcRawDir, log } = this.options;
     const positions = this.positions ?? new Map<string, number>();
     const state = this.stateOf(segment.log);
-    const outcome: SegmentOutcome = { events: 0, problems: 0, bytesRead: 0, waitingForSchema: false, deleted: false };
+    const outcome: SegmentOutcome = { events: 0, problems: 0, bytesRead: 0, waitingForSchema: false, deleted: false, droppedTableEntries: 0 };
     const indexKey = `${index.durableOffset}${index.completed ? ' COMPLETED' : ''}`;
     if (state.readIndex === indexKey) return outcome;
 
@@ -179,9 +196,19 @@ export class CdcFollower {
         }
         const event = step.value;
         if (event.kind === 'unknown-table') {
+          if (this.unknownAfterReload.delete(`${segment.log}@${event.position}`)) {
+            outcome.droppedTableEntries++;
+            if (!this.droppedTablesLogged.has(event.tableId)) {
+              this.droppedTablesLogged.add(event.tableId);
+              log.warn(`table ${event.tableId} is not in the node's schema any more (dropped after these writes): its entries are skipped, from ${segment.log} at ${event.position}`);
+            }
+            continue;
+          }
           stoppedAt = event.position;
           const what = event.column === undefined ? `table ${event.tableId}` : `column "${event.column}" of table ${event.tableId}`;
-          log.warn(`unknown ${what} in ${segment.log} at ${event.position}: refreshing the schema before reading on`);
+          // Once per entry: with the node away, the same entry stops every poll until it is back.
+          if (!state.unknownReported.has(event.position)) log.warn(`unknown ${what} in ${segment.log} at ${event.position}: refreshing the schema before reading on`);
+          state.unknownReported.add(event.position);
           break;
         }
         if (event.kind === 'problem') {
@@ -211,8 +238,10 @@ export class CdcFollower {
       log.error(`corrupt data skipped: ${problem.message}`);
     }
     if (stoppedAt !== undefined) {
-      await this.options.refreshSchema();
-      outcome.waitingForSchema = true;
+      if (await this.options.refreshSchema()) {
+        this.unknownAfterReload.add(`${segment.log}@${stoppedAt}`);
+        outcome.waitingForSchema = true;
+      }
       return outcome;
     }
     state.readIndex = indexKey;
@@ -246,7 +275,7 @@ export class CdcFollower {
   private stateOf(segment: string): SegmentState {
     let state = this.segments.get(segment);
     if (!state) {
-      state = { reported: new Set(), quarantined: false };
+      state = { reported: new Set(), unknownReported: new Set(), quarantined: false };
       this.segments.set(segment, state);
     }
     return state;

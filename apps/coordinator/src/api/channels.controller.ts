@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
 import type { Channel } from '@meridian/contracts';
 import { ConfigurationService } from '../configuration/configuration.service';
+import { type ChannelStatus, StatusService } from '../status/status.service';
 import { ApiErrorFilter } from './api-error.filter';
 import { ApiTokenGuard } from './api-token.guard';
 
@@ -8,7 +9,10 @@ import { ApiTokenGuard } from './api-token.guard';
 @UseGuards(ApiTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class ChannelsController {
-  constructor(private readonly configuration: ConfigurationService) {}
+  constructor(
+    private readonly configuration: ConfigurationService,
+    private readonly status: StatusService,
+  ) {}
 
   @Post()
   create(@Body() body: unknown): Promise<Channel> {
@@ -23,6 +27,11 @@ export class ChannelsController {
   @Get(':name')
   get(@Param('name') name: string): Channel {
     return this.configuration.getChannel(name);
+  }
+
+  @Get(':name/status')
+  channelStatus(@Param('name') name: string): Promise<ChannelStatus> {
+    return this.status.channel(name);
   }
 
   @Patch(':name')

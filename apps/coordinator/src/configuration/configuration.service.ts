@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Channel, channelSchema, type ConfigKind, configKey, type Destination, destinationSchema } from '@meridian/contracts';
 import { FailureNotice } from '@meridian/service';
-import type { z } from 'zod';
 import { ConfigView } from './config-view';
-import { ConflictError, type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from './errors';
 import { CONFIG_STORE, type ConfigStore, TABLE_CATALOG, type TableCatalog } from './ports';
 
 const RETRY_MS = 2000;
@@ -74,7 +73,7 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
 
   createDestination(body: unknown): Promise<Destination> {
     return this.serialized(async () => {
-      const destination = parse(destinationSchema, body, 'invalid destination');
+      const destination = parseRequest(destinationSchema, body, 'invalid destination');
       if (this.loaded().destination(destination.name)) throw new ConflictError(`destination ${JSON.stringify(destination.name)} already exists`);
       await this.write('destination', destination.name, destination);
       return destination;
@@ -84,7 +83,7 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
   /** Fields given replace the current ones (`options` as a whole); the result is validated as a whole. */
   updateDestination(name: string, body: unknown): Promise<Destination> {
     return this.serialized(async () => {
-      const destination = parse(destinationSchema, merge(this.getDestination(name), body), 'invalid destination');
+      const destination = parseRequest(destinationSchema, merge(this.getDestination(name), body), 'invalid destination');
       await this.write('destination', name, destination);
       return destination;
     });
@@ -115,7 +114,7 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
 
   createChannel(body: unknown): Promise<Channel> {
     return this.serialized(async () => {
-      const channel = parse(channelSchema, body, 'invalid channel');
+      const channel = parseRequest(channelSchema, body, 'invalid channel');
       if (this.loaded().channels().some((c) => c.name === channel.name)) throw new ConflictError(`channel ${JSON.stringify(channel.name)} already exists`);
       await this.checkSources(channel);
       await this.write('channel', channel.name, channel);
@@ -126,7 +125,7 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
   updateChannel(name: string, body: unknown): Promise<Channel> {
     return this.serialized(async () => {
       const current = this.getChannel(name);
-      const channel = parse(channelSchema, merge(current, body), 'invalid channel');
+      const channel = parseRequest(channelSchema, merge(current, body), 'invalid channel');
       if (channel.destination !== current.destination || channel.keyspace !== current.keyspace || channel.table !== current.table) await this.checkSources(channel);
       await this.write('channel', name, channel);
       return channel;
@@ -183,13 +182,6 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
     this.changes = result.catch(() => undefined);
     return result;
   }
-}
-
-function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const problems: FieldProblem[] = parsed.error.issues.map((issue) => ({ field: issue.path.length > 0 ? issue.path.join('.') : 'body', message: issue.message }));
-  throw new InvalidRequestError(what, problems);
 }
 
 /** A patch over the current record; a patch may not rename it (the name is its key). */

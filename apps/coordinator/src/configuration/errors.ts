@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** The rule errors of the configuration API; the HTTP layer maps each class to a status. */
 
 export interface FieldProblem {
@@ -28,4 +30,12 @@ export class ConflictError extends Error {
 /** The configuration topic has not been loaded yet, so no answer would be trustworthy. */
 export class NotReadyError extends Error {
   override readonly name = 'NotReadyError';
+}
+
+/** The body validated by `schema`, or an InvalidRequestError listing every problem by field. */
+export function parseRequest<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const problems: FieldProblem[] = parsed.error.issues.map((issue) => ({ field: issue.path.length > 0 ? issue.path.join('.') : 'body', message: issue.message }));
+  throw new InvalidRequestError(what, problems);
 }

@@ -1,6 +1,9 @@
 import { channelSchema, destinationSchema } from '@meridian/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
+import { offsetResetSchema } from '../progress/offset-reset';
+import { destinationProgressSchema, offsetResetResultSchema } from '../progress/progress.service';
+import { channelStatusSchema, statusReportSchema } from '../status/status.service';
 
 type Schema = Record<string, unknown>;
 
@@ -84,7 +87,7 @@ export function openApiDocument(): OpenAPIObject {
       version: '1',
       description:
         'Destinations and channels of one DC, stored in the compacted configuration topic. Every answer comes after Kafka acknowledged the change. ' +
-        'Until that topic is loaded, every call answers 503.',
+        'Until that topic is loaded, every configuration call answers 503. Status comes from the heartbeats on the status topic, offsets from Kafka.',
     },
     paths: {
       ...resource('destination', 'Destination', {
@@ -95,6 +98,45 @@ export function openApiDocument(): OpenAPIObject {
         create: { 409: error('the name exists, the destination does not, or the table does not exist or has no CDC (the message says how to enable it)') },
         remove: {},
       }),
+      '/api/channels/{name}/status': {
+        get: {
+          tags: ['channels'],
+          summary: "Whether a channel's changes flow, what carries them, and its destination's lag",
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: 'the channel status', content: json(ref('ChannelStatus')) }, 404: error('no such channel') },
+        },
+      },
+      '/api/status': {
+        get: {
+          tags: ['status'],
+          summary: "Every component of the DC from its heartbeats (stale after three missed intervals), and the consumer groups' lag",
+          responses: { 200: { description: 'the status; parts Kafka could not give are null, with the reason in problems', content: json(ref('StatusReport')) } },
+        },
+      },
+      '/api/offsets': {
+        get: {
+          tags: ['offsets'],
+          summary: "Each destination's position in the mutations topic, per partition",
+          parameters: [{ name: 'destination', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { 200: { description: 'one entry per destination', content: json({ type: 'array', items: ref('DestinationProgress') }) }, 404: error('no such destination') },
+        },
+      },
+      '/api/offsets/reset': {
+        post: {
+          tags: ['offsets'],
+          summary: 'Move a paused destination to the earliest or latest mutation, or to those received from a Cassandra writetime on; it reads on from there when resumed',
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json(ref('OffsetReset')) },
+          responses: {
+            200: { description: 'each partition, from and to', content: json(ref('OffsetResetResult')) },
+            400: error('invalid fields, listed in problems'),
+            404: error('no such destination'),
+            409: error('the destination is not paused, or its publishers have not left their group yet'),
+            401: error('no bearer token, and MERIDIAN_API_TOKEN is set'),
+            403: error('a wrong bearer token'),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'MERIDIAN_API_TOKEN; needed by calls that change configuration when it is set' } },
@@ -105,6 +147,11 @@ export function openApiDocument(): OpenAPIObject {
         Channel: jsonSchema(channelSchema, 'output'),
         ChannelInput: jsonSchema(channelSchema, 'input'),
         ChannelPatch: patchSchema(channelSchema),
+        ChannelStatus: jsonSchema(channelStatusSchema, 'output'),
+        StatusReport: jsonSchema(statusReportSchema, 'output'),
+        DestinationProgress: jsonSchema(destinationProgressSchema, 'output'),
+        OffsetReset: jsonSchema(offsetResetSchema, 'input'),
+        OffsetResetResult: jsonSchema(offsetResetResultSchema, 'output'),
         Error: {
           type: 'object',
           required: ['error'],

@@ -3,6 +3,9 @@ import type { GroupConsumer, KafkaConnection, PartitionBatch, RecordProducer } f
 import type { Logger } from '@meridian/contracts';
 import { routeBatch } from './route-batch';
 
+/** Room for a record's key, headers and batch framing beside its value. */
+const RECORD_OVERHEAD_BYTES = 64 * 1024;
+
 export interface PipelineSettings {
   readonly mutationsTopic: string;
   /** This destination's consumer group: its own progress through the mutations topic. */
@@ -14,6 +17,9 @@ export interface PipelineSettings {
 
 export interface PipelineFigures {
   published(destination: string, events: number): void;
+  channelEvents(channel: string, events: number): void;
+  /** Seconds from a published event's Cassandra writetime to the commit of its transaction. */
+  latency(destination: string, seconds: number): void;
   deadLettered(destination: string, records: number): void;
 }
 
@@ -87,7 +93,10 @@ export class DestinationPipeline {
       throw error;
     }
     for (const { record, reason } of routed.rejected) this.log.error(`${this.destination}: ${batch.topic}/${batch.partition}@${record.offset} sent to ${this.settings.deadLetterTopic}: ${reason}`);
+    const committedMs = Date.now();
     this.figures.published(this.destination, routed.records.length);
+    for (const [channel, events] of routed.channelEvents) this.figures.channelEvents(channel, events);
+    for (const { writetimeMs } of routed.records) this.figures.latency(this.destination, Math.max(0, committedMs - writetimeMs) / 1000);
     this.figures.deadLettered(this.destination, routed.rejected.length);
   }
 
@@ -95,7 +104,8 @@ export class DestinationPipeline {
     const missing = [...new Set(topics)].filter((t) => !this.topicsCreated.has(t));
     if (missing.length === 0) return;
     await this.kafka.createTopics([
-      ...missing.map((topic) => ({ topic, partitions: this.settings.destinationPartitions })),
+      // The topic takes what the dead-letter check lets through: a value under the limit plus its key and headers.
+      ...missing.map((topic) => ({ topic, partitions: this.settings.destinationPartitions, maxMessageBytes: this.settings.maxEventBytes + RECORD_OVERHEAD_BYTES })),
       { topic: this.settings.deadLetterTopic, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
     ]);
     for (const topic of missing) this.topicsCreated.add(topic);

@@ -49,6 +49,8 @@ describe('routeBatch', () => {
       ['cdc.shop.orders', 'shop.orders:{"id":4}'],
     ]);
     expect(JSON.parse(routed.records[0]!.value)).toMatchObject({ op: 'c', key: { id: 1 }, after: { payload: 'row 1' } });
+    expect(routed.records.map((r) => r.writetimeMs)).toEqual([1_700_000_000_000, 1_700_000_000_000]);
+    expect(routed.channelEvents).toEqual(new Map([['orders', 2]]));
     expect(routed.rejected).toEqual([]);
   });
 

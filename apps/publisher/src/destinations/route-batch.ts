@@ -10,7 +10,9 @@ export interface MutationRecord {
 
 export interface RoutedBatch {
   /** Change events for the destination, each to the topic of its table. */
-  readonly records: { readonly topic: string; readonly key: string; readonly value: string }[];
+  readonly records: { readonly topic: string; readonly key: string; readonly value: string; readonly writetimeMs: number }[];
+  /** Events per channel that carried them (a table's events count for each of its channels to this destination). */
+  readonly channelEvents: Map<string, number>;
   /** What can never be delivered, with the reason, for the dead-letter topic. */
   readonly rejected: { readonly record: MutationRecord; readonly reason: string }[];
 }
@@ -21,7 +23,7 @@ export interface RoutedBatch {
  * (table and partition key, so a key's events stay in order).
  */
 export function routeBatch(records: readonly MutationRecord[], destination: Destination, config: ConfigState, maxEventBytes: number, nowMs: number): RoutedBatch {
-  const routed: RoutedBatch = { records: [], rejected: [] };
+  const routed: RoutedBatch = { records: [], rejected: [], channelEvents: new Map() };
   for (const record of records) {
     const event = parseMutationEvent(record);
     if (typeof event === 'string') {
@@ -41,7 +43,8 @@ export function routeBatch(records: readonly MutationRecord[], destination: Dest
         routed.rejected.push({ record, reason: `the change event for ${topic} is ${bytes} bytes, more than the ${maxEventBytes} a destination topic takes` });
         continue;
       }
-      routed.records.push({ topic, key: record.key?.toString() ?? '', value });
+      routed.records.push({ topic, key: record.key?.toString() ?? '', value, writetimeMs: change.source.ts_ms });
+      for (const { name } of channels) routed.channelEvents.set(name, (routed.channelEvents.get(name) ?? 0) + 1);
     }
   }
   return routed;
