@@ -4,7 +4,10 @@ export {
   type CassandraSettings,
   CassandraUnavailableError,
   type Consistency,
+  type QueryOptions,
   type Row,
+  type SerialConsistency,
+  type Statement,
 } from './cassandra-connection';
 
 export { describeSchema, loadSchema, type SchemaRows, schemaVersion } from './schema-loader';
