@@ -11,3 +11,5 @@ export {
 } from './cassandra-connection';
 
 export { describeSchema, loadSchema, type SchemaRows, schemaVersion } from './schema-loader';
+
+export { ensureSchema, type SchemaSpec, type TableSpec } from './schema-setup';

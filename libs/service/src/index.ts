@@ -7,3 +7,4 @@ export { SERVICE_CONFIG, ServiceModule, type ServiceModuleOptions } from './serv
 export { ApiErrorFilter, describeError, type ErrorBody } from './api/api-error.filter';
 export { type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from './api/api-errors';
 export { RedeliverOnFailure } from './events/redeliver-on-failure.filter';
+export { RetryLoop, StoppedError } from './events/retry-loop';
