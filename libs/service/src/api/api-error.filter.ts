@@ -18,7 +18,7 @@ export interface ErrorBody {
 export function describeError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof InvalidRequestError) return { status: HttpStatus.BAD_REQUEST, body: { error: error.message, problems: error.problems } };
   if (error instanceof NotFoundError) return { status: HttpStatus.NOT_FOUND, body: { error: error.message } };
-  if (error instanceof NotReadyError || error instanceof KafkaUnavailableError || error instanceof CassandraUnavailableError) {
+  if (error instanceof NotReadyError || error instanceof KafkaUnavailableError || error instanceof CassandraUnavailableError || isRetriable(error)) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: error.message } };
   }
   if (error instanceof HttpException) {
@@ -28,6 +28,11 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
     return { status: error.getStatus(), body: { error: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message } };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: error instanceof Error ? error.message : String(error) } };
+}
+
+/** An error that says trying again can help (`retriable: true`, as kafkajs' errors do). */
+function isRetriable(error: unknown): error is Error {
+  return error instanceof Error && (error as Error & { retriable?: unknown }).retriable === true;
 }
 
 /** The error answers of a service's API, in the shape the coordinator's API uses. */
