@@ -1,6 +1,8 @@
-import type { Metrics } from '@meridian/service';
+import { Injectable } from '@nestjs/common';
+import { Metrics } from '@meridian/service';
 
-/** inventory-service's figures, on /metrics and in its heartbeats. */
+/** inventory-service's figures, on /metrics and in its heartbeats; one instance, as a metric is registered once. */
+@Injectable()
 export class InventoryFigures {
   readonly reserved;
   readonly rejected;

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CassandraConnection, ensureSchema } from '@meridian/cassandra';
 import { ServiceModule } from '@meridian/service';
 import type { InventoryServiceConfig } from './config';
+import { InventoryFigures } from './inventory-figures';
 import { orderEventsController } from './orders/order-events.controller';
 import { OrderHandler } from './orders/order-handler';
 import { CassandraReservationStore, RESERVATIONS_TABLE } from './reservations/cassandra-reservation-store';
@@ -38,6 +39,7 @@ export class InventoryServiceModule {
         },
         { provide: STOCK_STORE, inject: [CassandraConnection], useFactory: (cassandra: CassandraConnection) => new CassandraStockStore(cassandra, keyspace) },
         { provide: RESERVATION_STORE, inject: [CassandraConnection], useFactory: (cassandra: CassandraConnection) => new CassandraReservationStore(cassandra, keyspace) },
+        InventoryFigures,
         InventorySchema,
         StockService,
         OrderHandler,

@@ -3,6 +3,7 @@ import { CassandraConnection } from '@meridian/cassandra';
 import { ServiceModule } from '@meridian/service';
 import type { OrderServiceConfig } from './config';
 import { CassandraOrderStore } from './orders/cassandra-order-store';
+import { OrderFigures } from './orders/order-figures';
 import { OrderSchema } from './orders/order-schema';
 import { ORDER_STORE } from './orders/order-store';
 import { OrdersController } from './orders/orders.controller';
@@ -31,6 +32,7 @@ export class OrderServiceModule {
           inject: [CassandraConnection],
           useFactory: (cassandra: CassandraConnection) => new CassandraOrderStore(cassandra, config.SHOP_KEYSPACE, config.SHOP_REPLICATION),
         },
+        OrderFigures,
         OrderSchema,
         OrdersService,
         ReservationHandler,

@@ -3,8 +3,9 @@ import { ConfigError, describeConfig, type EnvSchema, loadConfig } from '@meridi
 import { type DynamicModule, type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { KafkaConnection, type TopicSpec } from '@meridian/kafka';
+import { KafkaConnection, KafkaUnavailableError, type TopicSpec } from '@meridian/kafka';
 import type { z } from 'zod';
+import { FailureNotice } from './failure-notice';
 
 /** A transport the service consumes from beside its HTTP server, e.g. Kafka for `@EventPattern` handlers (see kafkaTransport). */
 export interface MicroserviceDefinition {
@@ -32,6 +33,8 @@ export interface ServiceDefinition<S extends EnvSchema> {
 const EXIT_RUNTIME = 1;
 const EXIT_CONFIG = 2;
 const CLOSE_TIMEOUT_MS = 5000;
+const TOPICS_TIMEOUT_MS = 60_000;
+const TOPICS_RETRY_MS = 1000;
 
 /**
  * Starts a service: `--help` lists its settings; bad configuration prints every problem
@@ -74,15 +77,30 @@ export async function runService<S extends EnvSchema>(definition: ServiceDefinit
   }
 }
 
-/** Creates the topics the microservice reads, then starts it; each failure says which step failed. */
+/**
+ * Creates the topics the microservice reads, then starts it. A Kafka that answers with a
+ * retriable error (a broker still starting, leaders being elected) is tried again for a
+ * while; each failure says which step failed.
+ */
 async function startMicroservice(app: INestApplication, microservice: MicroserviceDefinition, logger: Logger): Promise<void> {
   const topics = microservice.topics ?? [];
   if (topics.length > 0) {
     const names = topics.map((t) => t.topic).join(', ');
-    try {
-      await app.get(KafkaConnection, { strict: false }).createTopics(topics);
-    } catch (error) {
-      throw new Error(`cannot make sure the topics it consumes exist (${names}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    const kafka = app.get(KafkaConnection, { strict: false });
+    const notice = new FailureNotice((line) => logger.warn(line));
+    const deadline = Date.now() + TOPICS_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await kafka.createTopics(topics);
+        break;
+      } catch (error) {
+        const retriable = error instanceof KafkaUnavailableError && error.retriable;
+        if (!retriable || Date.now() >= deadline) {
+          throw new Error(`cannot make sure the topics it consumes exist (${names}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        notice.failed(error, (message) => `creating ${names}: ${message} (retrying for up to ${TOPICS_TIMEOUT_MS / 1000}s)`);
+        await new Promise((resolve) => setTimeout(resolve, TOPICS_RETRY_MS));
+      }
     }
     logger.log(`topics ${names} exist`);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Metrics } from '@meridian/service';
+import { InventoryFigures } from '../inventory-figures';
 import { InventorySchema } from '../schema/inventory-schema';
 import { decideOrder } from '../stock/decide-order';
 import { FakeReservationStore, FakeStockStore, orderEvent } from '../testing/fakes';
@@ -23,7 +24,7 @@ describe('OrderHandler', () => {
     metrics = new Metrics({ service: 'inventory-service', dc: 'dc2', instance: 'dc2' });
     const schema = new InventorySchema({ ensure: () => Promise.resolve([]) });
     await schema.ready();
-    handler = new OrderHandler({ SHOP_KEYSPACE: 'shop' }, stock, reservations, schema, metrics);
+    handler = new OrderHandler({ SHOP_KEYSPACE: 'shop' }, stock, reservations, schema, new InventoryFigures(metrics));
   });
 
   afterEach(() => {

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { Metrics, RetryLoop, SERVICE_CONFIG } from '@meridian/service';
+import { RetryLoop, SERVICE_CONFIG } from '@meridian/service';
 import type { InventoryServiceConfig } from '../config';
 import { InventoryFigures } from '../inventory-figures';
 import { RESERVATION_STORE, type ReservationStore } from '../reservations/reservation-store';
@@ -18,17 +18,13 @@ import { isSkipped, type PlacedOrder, readOrderEvent } from './order-event';
 export class OrderHandler implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Orders');
   private readonly retry = new RetryLoop(this.logger);
-  private readonly figures: InventoryFigures;
-
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: Pick<InventoryServiceConfig, 'SHOP_KEYSPACE'>,
     @Inject(STOCK_STORE) private readonly stock: StockStore,
     @Inject(RESERVATION_STORE) private readonly reservations: ReservationStore,
     private readonly schema: InventorySchema,
-    metrics: Metrics,
-  ) {
-    this.figures = new InventoryFigures(metrics);
-  }
+    private readonly figures: InventoryFigures,
+  ) {}
 
   beforeApplicationShutdown(): void {
     this.retry.stop();

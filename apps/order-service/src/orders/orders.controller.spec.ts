@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Metrics } from '@meridian/service';
 import { FakeOrderStore } from '../testing/fakes';
+import { OrderFigures } from './order-figures';
 import { OrderSchema } from './order-schema';
 import { ORDER_STORE } from './order-store';
 import { OrdersController } from './orders.controller';
@@ -29,6 +30,7 @@ describe('the orders API over HTTP', () => {
       providers: [
         { provide: ORDER_STORE, useValue: store },
         { provide: Metrics, useValue: new Metrics({ service: 'order-service', dc: 'dc1', instance: 'dc1' }) },
+        OrderFigures,
         OrderSchema,
         OrdersService,
       ],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Metrics, NotFoundError, parseRequest } from '@meridian/service';
+import { NotFoundError, parseRequest } from '@meridian/service';
 import { listQuerySchema, newOrderSchema, type Order } from './order';
 import { OrderFigures } from './order-figures';
 import { OrderSchema } from './order-schema';
@@ -11,15 +11,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Placing and reading orders. An order is PENDING until inventory-service's reservation for it arrives. */
 @Injectable()
 export class OrdersService {
-  private readonly figures: OrderFigures;
-
   constructor(
     @Inject(ORDER_STORE) private readonly store: OrderStore,
     private readonly schema: OrderSchema,
-    metrics: Metrics,
-  ) {
-    this.figures = new OrderFigures(metrics);
-  }
+    private readonly figures: OrderFigures,
+  ) {}
 
   async place(body: unknown): Promise<Order> {
     const request = parseRequest(newOrderSchema, body, 'invalid order');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Metrics, StoppedError } from '@meridian/service';
+import { OrderFigures } from '../orders/order-figures';
 import { OrderSchema } from '../orders/order-schema';
 import { FakeOrderStore, reservationEvent } from '../testing/fakes';
 import { ReservationHandler } from './reservation-handler';
@@ -20,7 +21,7 @@ describe('ReservationHandler', () => {
     metrics = new Metrics({ service: 'order-service', dc: 'dc1', instance: 'dc1' });
     const schema = new OrderSchema(store);
     await schema.ready();
-    handler = new ReservationHandler({ SHOP_KEYSPACE: 'shop' }, store, schema, metrics);
+    handler = new ReservationHandler({ SHOP_KEYSPACE: 'shop' }, store, schema, new OrderFigures(metrics));
   });
 
   afterEach(() => {

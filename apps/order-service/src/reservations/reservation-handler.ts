@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { Metrics, RetryLoop, SERVICE_CONFIG } from '@meridian/service';
+import { RetryLoop, SERVICE_CONFIG } from '@meridian/service';
 import type { OrderServiceConfig } from '../config';
 import { OrderFigures } from '../orders/order-figures';
 import { OrderSchema } from '../orders/order-schema';
@@ -16,16 +16,12 @@ import { isSkipped, type ReservationEvent, readReservationEvent } from './reserv
 export class ReservationHandler implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Reservations');
   private readonly retry = new RetryLoop(this.logger);
-  private readonly figures: OrderFigures;
-
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: Pick<OrderServiceConfig, 'SHOP_KEYSPACE'>,
     @Inject(ORDER_STORE) private readonly store: OrderStore,
     private readonly schema: OrderSchema,
-    metrics: Metrics,
-  ) {
-    this.figures = new OrderFigures(metrics);
-  }
+    private readonly figures: OrderFigures,
+  ) {}
 
   beforeApplicationShutdown(): void {
     this.retry.stop();
