@@ -92,6 +92,10 @@ async function startMicroservice(app: INestApplication, microservice: Microservi
     for (;;) {
       try {
         await kafka.createTopics(topics);
+        // A topic just created may not be in the broker's metadata yet, and subscribing then fails.
+        for (const { topic } of topics) {
+          if ((await kafka.partitionCount(topic)) === undefined) throw new KafkaUnavailableError(`${topic} is not listed yet`, true);
+        }
         break;
       } catch (error) {
         const retriable = error instanceof KafkaUnavailableError && error.retriable;
