@@ -154,7 +154,15 @@ export function shopSuite(driver: DriverName): void {
       connections.push(dc2);
       const reservations = await dc2.execute(`SELECT order_id, status FROM ${keyspace}.reservations`, [], 'LOCAL_QUORUM');
       expect(reservations.map((r) => String(r['order_id'])).sort()).toEqual(placed.map((o) => o.id).sort());
-      const events = await dc1Kafka.readTopic(topics.reservations, { count: Number.MAX_SAFE_INTEGER, timeoutMs: 5000, isolation: 'read_committed', groupId: uniqueName('check') });
+      // Everything there, with the stray record: read for 10 s (a duplicate would show up), again while short.
+      const events = await waitFor(
+        `the ${placed.length} reservation events and the stray record on ${topics.reservations}`,
+        async () => {
+          const read = await dc1Kafka.readTopic(topics.reservations, { count: placed.length + 2, timeoutMs: 10_000, isolation: 'read_committed', groupId: uniqueName('check') });
+          return read.length > placed.length ? read : undefined;
+        },
+        { timeoutMs: 90_000 },
+      );
       const eventOrders = events.flatMap((r) => {
         const value = r.value?.toString() ?? '';
         return value.startsWith('{') ? [(JSON.parse(value) as { key: { order_id: string } }).key.order_id] : [];
