@@ -18,7 +18,7 @@ function fakeCassandra(keyspaces: Record<string, Record<string, string>>, tables
 describe('ensureSchema', () => {
   const spec = {
     keyspace: 'shop',
-    replication: { dc1: 1, dc2: 1 },
+    replication: { dc2: 1, dc1: 1 },
     tables: [
       { name: 'orders', definition: 'id uuid PRIMARY KEY, status text', cdc: true },
       { name: 'stock', definition: 'product_id text PRIMARY KEY, available int', cdc: false },
@@ -29,7 +29,7 @@ describe('ensureSchema', () => {
     const cassandra = fakeCassandra({}, []);
     expect(await ensureSchema(cassandra, spec)).toEqual(['created keyspace shop (dc1:1,dc2:1)', 'created table shop.orders (cdc = true)', 'created table shop.stock (cdc = false)']);
     expect(cassandra.statements).toEqual([
-      "CREATE KEYSPACE IF NOT EXISTS shop WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1, 'dc2': 1}",
+      "CREATE KEYSPACE IF NOT EXISTS shop WITH replication = {'class': 'NetworkTopologyStrategy', 'dc2': 1, 'dc1': 1}",
       'CREATE TABLE IF NOT EXISTS shop.orders (id uuid PRIMARY KEY, status text) WITH cdc = true',
       'CREATE TABLE IF NOT EXISTS shop.stock (product_id text PRIMARY KEY, available int) WITH cdc = false',
     ]);

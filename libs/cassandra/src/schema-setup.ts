@@ -15,9 +15,11 @@ export interface SchemaSpec {
   readonly tables: readonly TableSpec[];
 }
 
+/** `dc1:1,dc2:1`, by DC name, so that replications can be compared as text. */
 const describeReplication = (factors: Readonly<Record<string, string | number>>) =>
   Object.entries(factors)
     .map(([dc, factor]) => `${dc}:${String(factor)}`)
+    .sort()
     .join(',');
 
 /**
