@@ -18,7 +18,22 @@ export interface CassandraNodeInfo {
   readonly clusterName: string;
 }
 
-export type Consistency = 'ONE' | 'LOCAL_ONE' | 'LOCAL_QUORUM' | 'QUORUM' | 'ALL';
+/** The consistency of a lightweight transaction's Paxos round; a read at one of them sees every committed LWT. */
+export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
+
+export type Consistency = 'ONE' | 'LOCAL_ONE' | 'LOCAL_QUORUM' | 'QUORUM' | 'ALL' | SerialConsistency;
+
+/** One statement of a batch, with its bound parameters. */
+export interface Statement {
+  readonly cql: string;
+  readonly params: readonly unknown[];
+}
+
+export interface QueryOptions {
+  readonly consistency?: Consistency;
+  /** For statements with `IF` conditions: where their Paxos round runs (default LOCAL_SERIAL, so it never leaves the DC). */
+  readonly serialConsistency?: SerialConsistency;
+}
 
 /** Raised when no listed node answers, or a query fails for lack of replicas; `retriable` says whether trying again can help. */
 export class CassandraUnavailableError extends Error {
@@ -70,19 +85,35 @@ export class CassandraConnection {
     };
   }
 
-  /** Runs one CQL statement with bound parameters (prepared) and returns its rows. */
-  async execute(cql: string, params: readonly unknown[] = [], consistency: Consistency = 'LOCAL_QUORUM'): Promise<Row[]> {
+  /**
+   * Runs one CQL statement with bound parameters (prepared) and returns its rows. A
+   * conditional statement (`IF ...`) returns one row with `[applied]`.
+   */
+  async execute(cql: string, params: readonly unknown[] = [], consistency: Consistency = 'LOCAL_QUORUM', options: Omit<QueryOptions, 'consistency'> = {}): Promise<Row[]> {
     const client = await this.connected();
     try {
-      const result = await client.execute(cql, [...params], { prepare: params.length > 0, consistency: types.consistencies[toDriverConsistency(consistency)] });
-      // Statements without a result set (DDL, writes) leave `rows` undefined despite its type.
-      const rows = result.rows as types.Row[] | undefined;
-      return (rows ?? []).map((row) => Object.fromEntries(row.keys().map((key) => [key, row.get(key) as unknown])));
+      const result = await client.execute(cql, [...params], { prepare: params.length > 0, ...driverOptions({ ...options, consistency }) });
+      return toRows(result);
     } catch (error) {
-      const reason = describeDriverError(error);
-      const retriable = error instanceof Error && /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message);
-      if (retriable) throw new CassandraUnavailableError(`Cassandra query failed: ${reason}`, true, { cause: error });
-      throw error;
+      throw classify(error);
+    }
+  }
+
+  /**
+   * Runs statements as one logged batch (prepared). With `IF` conditions, all of them on
+   * one partition, it is one lightweight transaction: every statement applies or none
+   * does, and the first row's `[applied]` says which.
+   */
+  async batch(statements: readonly Statement[], options: QueryOptions = {}): Promise<Row[]> {
+    const client = await this.connected();
+    try {
+      const result = await client.batch(
+        statements.map(({ cql, params }) => ({ query: cql, params: [...params] })),
+        { prepare: true, logged: true, ...driverOptions({ consistency: 'LOCAL_QUORUM', ...options }) },
+      );
+      return toRows(result);
+    } catch (error) {
+      throw classify(error);
     }
   }
 
@@ -138,7 +169,38 @@ export class CassandraConnection {
   }
 }
 
-function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'localQuorum' | 'quorum' | 'all' {
+function driverOptions(options: QueryOptions): { consistency?: number; serialConsistency: number } {
+  return {
+    ...(options.consistency === undefined ? {} : { consistency: types.consistencies[toDriverConsistency(options.consistency)] }),
+    serialConsistency: types.consistencies[toDriverConsistency(options.serialConsistency ?? 'LOCAL_SERIAL')],
+  };
+}
+
+function toRows(result: types.ResultSet): Row[] {
+  // Statements without a result set (DDL, writes) leave `rows` undefined despite its type.
+  const rows = result.rows as types.Row[] | undefined;
+  return (rows ?? []).map((row) => Object.fromEntries(row.keys().map((key) => [key, row.get(key) as unknown])));
+}
+
+// What the coordinator answers when replicas are missing, slow or busy (a lightweight
+// transaction that lost to others ends in a write timeout): trying again can help.
+const RETRIABLE_CODES: ReadonlySet<number> = new Set([
+  types.responseErrorCodes.unavailableException,
+  types.responseErrorCodes.overloaded,
+  types.responseErrorCodes.isBootstrapping,
+  types.responseErrorCodes.writeTimeout,
+  types.responseErrorCodes.readTimeout,
+]);
+
+function classify(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  // By name and code rather than instanceof: errors may come from another realm (a test sandbox).
+  const code = (error as Error & { code?: unknown }).code;
+  const retriable = /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message) || (error.name === 'ResponseError' && typeof code === 'number' && RETRIABLE_CODES.has(code));
+  return retriable ? new CassandraUnavailableError(`Cassandra query failed: ${describeDriverError(error)}`, true, { cause: error }) : error;
+}
+
+function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'localQuorum' | 'quorum' | 'all' | 'serial' | 'localSerial' {
   switch (consistency) {
     case 'ONE':
       return 'one';
@@ -150,6 +212,10 @@ function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'lo
       return 'quorum';
     case 'ALL':
       return 'all';
+    case 'SERIAL':
+      return 'serial';
+    case 'LOCAL_SERIAL':
+      return 'localSerial';
   }
 }
 
