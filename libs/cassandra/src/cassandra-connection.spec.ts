@@ -1,5 +1,5 @@
 import { types } from 'cassandra-driver';
-import { CassandraConnection, CassandraUnavailableError, rowRead } from './cassandra-connection';
+import { CassandraConnection, CassandraUnavailableError, rowRead, withObjectMaps } from './cassandra-connection';
 
 // TCP port 1 (tcpmux) is reserved and unused: connecting to it on loopback is refused.
 const NOTHING_LISTENS = 1;
@@ -62,5 +62,15 @@ describe('rowRead', () => {
   it('names a key column the key lacks, or a value that does not fit its type', () => {
     expect(() => rowRead(table, { keyspace: 'Shop', table: 'orders', key: { customer: 'ann', region: 3 }, static: false })).toThrow('the key of Shop.orders has no day');
     expect(() => rowRead(table, { keyspace: 'Shop', table: 'orders', key: { ...key, region: 'x' }, static: false })).toThrow('"x" is not a CQL value of type int');
+  });
+});
+
+describe('withObjectMaps', () => {
+  it("gives execute's rows the driver's default map form, an object keyed by text, at any depth", () => {
+    const uuid = types.Uuid.fromString('b6f3c2a0-1d2e-41ef-9a3b-0242ac120002');
+    expect(withObjectMaps(new Map([['class', 'NetworkTopologyStrategy'], ['dc1', '2']]))).toEqual({ class: 'NetworkTopologyStrategy', dc1: '2' });
+    expect(withObjectMaps([new Map([[1, new Map([[uuid, 'x']])]])])).toEqual([{ '1': { 'b6f3c2a0-1d2e-41ef-9a3b-0242ac120002': 'x' } }]);
+    expect(withObjectMaps({ home: new Map([['k', 1]]) })).toEqual({ home: { k: 1 } });
+    expect(withObjectMaps(uuid)).toBe(uuid);
   });
 });

@@ -19,7 +19,22 @@ export interface CassandraNodeInfo {
   readonly clusterName: string;
 }
 
-export type Consistency = 'ONE' | 'LOCAL_ONE' | 'LOCAL_QUORUM' | 'QUORUM' | 'ALL';
+/** The consistency of a lightweight transaction's Paxos round; a read at one of them sees every committed LWT. */
+export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
+
+export type Consistency = 'ONE' | 'LOCAL_ONE' | 'LOCAL_QUORUM' | 'QUORUM' | 'ALL' | SerialConsistency;
+
+/** One statement of a batch, with its bound parameters. */
+export interface Statement {
+  readonly cql: string;
+  readonly params: readonly unknown[];
+}
+
+export interface QueryOptions {
+  readonly consistency?: Consistency;
+  /** For statements with `IF` conditions: where their Paxos round runs (default LOCAL_SERIAL, so it never leaves the DC). */
+  readonly serialConsistency?: SerialConsistency;
+}
 
 /** Raised when no listed node answers, or a query fails for lack of replicas; `retriable` says whether trying again can help. */
 export class CassandraUnavailableError extends Error {
@@ -86,16 +101,17 @@ export class CassandraConnection {
     };
   }
 
-  /** Runs one CQL statement with bound parameters (prepared) and returns its rows. */
-  async execute(cql: string, params: readonly unknown[] = [], consistency: Consistency = 'LOCAL_QUORUM'): Promise<Row[]> {
+  /**
+   * Runs one CQL statement with bound parameters (prepared) and returns its rows. A
+   * conditional statement (`IF ...`) returns one row with `[applied]`.
+   */
+  async execute(cql: string, params: readonly unknown[] = [], consistency: Consistency = 'LOCAL_QUORUM', options: Omit<QueryOptions, 'consistency'> = {}): Promise<Row[]> {
     const client = await this.connected();
     try {
-      const result = await client.execute(cql, [...params], { prepare: params.length > 0, consistency: types.consistencies[toDriverConsistency(consistency)] });
-      // Statements without a result set (DDL, writes) leave `rows` undefined despite its type.
-      const rows = result.rows as types.Row[] | undefined;
-      return (rows ?? []).map((row) => Object.fromEntries(row.keys().map((key) => [key, row.get(key) as unknown])));
+      const result = await client.execute(cql, [...params], { prepare: params.length > 0, ...driverOptions({ ...options, consistency }) });
+      return toRows(result);
     } catch (error) {
-      throw queryFailure(error);
+      throw classify(error);
     }
   }
 
@@ -122,7 +138,7 @@ export class CassandraConnection {
       const read = rowRead(table, row);
       const result = await client.execute(read.cql, read.params, {
         prepare: true,
-        consistency: types.consistencies[toDriverConsistency(options.consistency ?? 'LOCAL_QUORUM')],
+        ...driverOptions({ consistency: options.consistency ?? 'LOCAL_QUORUM' }),
         ...(options.timeoutMs !== undefined ? { readTimeout: options.timeoutMs } : {}),
       });
       const found = result.first() as types.Row | null;
@@ -130,7 +146,25 @@ export class CassandraConnection {
       const columnTypes = new Map(result.columns.map((c) => [c.name, c.type as DriverType]));
       return Object.fromEntries(read.columns.map((name) => [name, toCqlJson(found.get(name), columnTypes.get(name))]));
     } catch (error) {
-      throw queryFailure(error);
+      throw classify(error);
+    }
+  }
+
+  /**
+   * Runs statements as one logged batch (prepared). With `IF` conditions, all of them on
+   * one partition, it is one lightweight transaction: every statement applies or none
+   * does, and the first row's `[applied]` says which.
+   */
+  async batch(statements: readonly Statement[], options: QueryOptions = {}): Promise<Row[]> {
+    const client = await this.connected();
+    try {
+      const result = await client.batch(
+        statements.map(({ cql, params }) => ({ query: cql, params: [...params] })),
+        { prepare: true, logged: true, ...driverOptions({ consistency: 'LOCAL_QUORUM', ...options }) },
+      );
+      return toRows(result);
+    } catch (error) {
+      throw classify(error);
     }
   }
 
@@ -168,7 +202,8 @@ export class CassandraConnection {
         loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy(this.settings.localDataCenter), pinned),
       },
       socketOptions: { connectTimeout: this.settings.connectTimeoutMs ?? 5000 },
-      // A CQL map as a Map: keys keep their type and order (an object would make them strings).
+      // A CQL map as a Map: keys keep their type and order (an object would make them
+      // strings). execute and batch turn them back into objects (withObjectMaps).
       encoding: { map: Map },
     });
     // Connection failures reach callers as errors (and /health); the driver's own
@@ -219,25 +254,52 @@ function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Driver response codes that say Cassandra could not answer now, not that the query is wrong. */
-const TRANSIENT_CODES: ReadonlySet<number> = new Set([
+function driverOptions(options: QueryOptions): { consistency?: number; serialConsistency: number } {
+  return {
+    ...(options.consistency === undefined ? {} : { consistency: types.consistencies[toDriverConsistency(options.consistency)] }),
+    serialConsistency: types.consistencies[toDriverConsistency(options.serialConsistency ?? 'LOCAL_SERIAL')],
+  };
+}
+
+function toRows(result: types.ResultSet): Row[] {
+  // Statements without a result set (DDL, writes) leave `rows` undefined despite its type.
+  const rows = result.rows as types.Row[] | undefined;
+  return (rows ?? []).map((row) => Object.fromEntries(row.keys().map((key) => [key, withObjectMaps(row.get(key))])));
+}
+
+/**
+ * The client decodes CQL maps as Map, because readRow needs their keys as they are; the
+ * rows of execute and batch keep the driver's default form, an object keyed by each key as
+ * text (`replication['class']`), at any depth.
+ */
+export function withObjectMaps(value: unknown): unknown {
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), withObjectMaps(v)]));
+  if (Array.isArray(value)) return value.map(withObjectMaps);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withObjectMaps(v)]));
+  }
+  return value;
+}
+
+// What the coordinator answers when replicas are missing, slow or busy (a lightweight
+// transaction that lost to others ends in a write timeout): trying again can help.
+const RETRIABLE_CODES: ReadonlySet<number> = new Set([
   types.responseErrorCodes.unavailableException,
   types.responseErrorCodes.overloaded,
   types.responseErrorCodes.isBootstrapping,
-  types.responseErrorCodes.readTimeout,
   types.responseErrorCodes.writeTimeout,
+  types.responseErrorCodes.readTimeout,
 ]);
 
-/** A failed query as CassandraUnavailableError when trying again later can help, else as it is. */
-function queryFailure(error: unknown): unknown {
+function classify(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  // By name and code, not instanceof: errors may come from another realm (a test sandbox).
+  // By name and code rather than instanceof: errors may come from another realm (a test sandbox).
   const code = (error as Error & { code?: unknown }).code;
-  const retriable = /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message) || (typeof code === 'number' && TRANSIENT_CODES.has(code));
+  const retriable = /NoHostAvailable|Unavailable|Timeout|OperationTimedOut/i.test(error.name + error.message) || (error.name === 'ResponseError' && typeof code === 'number' && RETRIABLE_CODES.has(code));
   return retriable ? new CassandraUnavailableError(`Cassandra query failed: ${describeDriverError(error)}`, true, { cause: error }) : error;
 }
 
-function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'localQuorum' | 'quorum' | 'all' {
+function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'localQuorum' | 'quorum' | 'all' | 'serial' | 'localSerial' {
   switch (consistency) {
     case 'ONE':
       return 'one';
@@ -249,6 +311,10 @@ function toDriverConsistency(consistency: Consistency): 'one' | 'localOne' | 'lo
       return 'quorum';
     case 'ALL':
       return 'all';
+    case 'SERIAL':
+      return 'serial';
+    case 'LOCAL_SERIAL':
+      return 'localSerial';
   }
 }
 
