@@ -8,6 +8,7 @@ import { cdcReaderTests } from './cdc-reader';
 import { coordinatorTests } from './coordinator';
 import { deduperTests } from './deduper';
 import { publisherTests } from './publisher';
+import { walkthroughTests } from './walkthrough';
 
 /**
  * The foundation's smoke, run once per driver: both DCs up, Cassandra replicating
@@ -167,6 +168,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
     deduperTests(readerContext);
     publisherTests(readerContext);
     coordinatorTests(readerContext);
+    walkthroughTests(readerContext);
     cdcReaderTests(readerContext);
 
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {
