@@ -9,6 +9,7 @@ import { coordinatorTests } from './coordinator';
 import { deduperTests } from './deduper';
 import { fullImageTests } from './full-image';
 import { publisherTests } from './publisher';
+import { walkthroughTests } from './walkthrough';
 
 /**
  * The foundation's smoke, run once per driver: both DCs up, Cassandra replicating
@@ -169,6 +170,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
     publisherTests(readerContext);
     fullImageTests(readerContext);
     coordinatorTests(readerContext);
+    walkthroughTests(readerContext);
     cdcReaderTests(readerContext);
 
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {
