@@ -26,7 +26,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,8 +43,9 @@ import { MAX_REQUEST_BYTES, RAW_PARTITIONS, RAW_TOPIC_MAX_MESSAGE_BYTES } from '
 import { writeResults } from '../support/results';
 import { logProblems } from '../support/service-log';
 import { TopicFollower } from '../support/topic-follower';
-import { runBenchmark, UsageError } from '../support/command';
-import { type Cleanup, openTopology, TOPOLOGY_ARGS, topologyOptions, type TopologyOptions } from '../support/topology';
+import { runBenchmark, usageErrorOf, UsageError } from '../support/command';
+import { scrapeMetrics } from '../support/service-metrics';
+import { type Cleanup, openTopology, TOPOLOGY_ARGS, TOPOLOGY_USAGE, topologyOptions, type TopologyOptions, topologyProcessIds } from '../support/topology';
 import type { DedupMemory } from './dedup-memory';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -73,8 +74,7 @@ const TABLE = 'rows';
 
 const USAGE = `usage: npm run bench:pipeline [-- options]
   --events N         raw mutation events on the raw topic, two copies of each mutation (default 200000)
-  --workdir DIR      use the topology running in DIR instead of starting one
-  --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
+${TOPOLOGY_USAGE}
   --help`;
 
 interface Options extends TopologyOptions {
@@ -95,7 +95,7 @@ function parseOptions(args: readonly string[]): Options {
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw usageErrorOf(error);
   }
   const problems: string[] = [];
   const events = Number(values.events);
@@ -219,29 +219,7 @@ async function writeConfiguration(kafka: KafkaConnection, configTopic: string, d
 
 /** A service's `meridian_*` figures from its /metrics (Prometheus text), by name with labels summed away. */
 async function serviceFigures(service: RunningService): Promise<Map<string, number>> {
-  const response = await fetch(`http://127.0.0.1:${service.instance.httpPort}/metrics`, { signal: AbortSignal.timeout(5000) });
-  const figures = new Map<string, number>();
-  for (const line of (await response.text()).split('\n')) {
-    const match = /^(meridian_\w+)(?:\{[^}]*\})?\s+(\S+)$/.exec(line);
-    if (match?.[1] === undefined || match[2] === undefined) continue;
-    figures.set(match[1], (figures.get(match[1]) ?? 0) + Number(match[2]));
-  }
-  return figures;
-}
-
-/** The pid of the dc1 Kafka broker the local driver started in `workdir`: the java process whose command line names its directory. */
-function kafkaBrokerPid(workdir: string): number | undefined {
-  const dir = join(workdir, 'kafka', 'dc1');
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (command.includes(dir) && command.includes('java')) return Number(entry);
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return undefined;
+  return (await scrapeMetrics(service.instance.httpPort)).totals();
 }
 
 function exited(service: RunningService): string | undefined {
@@ -387,7 +365,7 @@ async function runPipeline(kafka: KafkaConnection, endpoints: TopologyEndpoints,
     return sampler;
   });
   // The broker and this process share the machine with the services: their CPU shows whether they are what is saturated.
-  const brokerPid = kafkaBrokerPid(endpoints.workdir);
+  const brokerPid = topologyProcessIds(endpoints).get('kafka-dc1');
   const brokerSampler = brokerPid === undefined ? undefined : new ProcessSampler(brokerPid);
   brokerSampler?.start();
   const benchCpu = new ProcessSampler(process.pid);

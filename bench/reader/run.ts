@@ -32,17 +32,21 @@ import { parseArgs } from 'node:util';
 import { CassandraConnection } from '@meridian/cassandra';
 import { type PartitionUpdate, writetimeMicros } from '@meridian/commitlog';
 import { type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
-import { type ConsumedRecord, KafkaConnection, type OutgoingRecord } from '@meridian/kafka';
+import { type ConsumedRecord, KafkaConnection } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
-import { message, progressLog } from '../support/log';
+import { positiveListOption, positiveOption, runBenchmark, usageErrorOf, UsageError } from '../support/command';
+import { type Latency, percentiles } from '../support/latency';
+import { progressLog } from '../support/log';
 import { describeMachine, machineAtEnd } from '../support/machine';
 import { ProcessSampler, type ProcessUsage } from '../support/process-sampling';
-import { MAX_REQUEST_BYTES, RAW_PARTITIONS, RAW_TOPIC_MAX_MESSAGE_BYTES } from '../support/raw-topic';
+import { type ProduceBaseline, produceBaseline } from '../support/produce-baseline';
+import { RAW_PARTITIONS, RAW_TOPIC_MAX_MESSAGE_BYTES } from '../support/raw-topic';
 import { RESULTS, writeResults } from '../support/results';
+import { ROW_PAYLOAD_BYTES, ROWS_COLUMNS, RowWriter, type WriteRun } from '../support/row-writer';
+import { type Histogram, histogramBetween, scrapeMetrics } from '../support/service-metrics';
 import { logProblems } from '../support/service-log';
 import { TopicFollower } from '../support/topic-follower';
-import { runBenchmark, UsageError } from '../support/command';
-import { type Cleanup, openTopology, TOPOLOGY_ARGS, topologyOptions, type TopologyOptions } from '../support/topology';
+import { type Cleanup, openTopology, TOPOLOGY_ARGS, TOPOLOGY_USAGE, topologyOptions, type TopologyOptions } from '../support/topology';
 
 const ROOT = resolve(__dirname, '..', '..');
 const READER_MAIN = join(ROOT, 'apps', 'cdc-reader', 'dist', 'main.js');
@@ -60,15 +64,13 @@ const PROGRESS_MS = 2000;
 const CATCH_UP_TIMEOUT_MS = 600_000;
 const DRAIN_TIMEOUT_MS = 120_000;
 const P99_GOAL_MS = 500;
-const PAYLOAD = 'meridian bench payload '.repeat(5).slice(0, 100);
 const TABLE = 'rows';
 
 const USAGE = `usage: npm run bench:reader [-- options]
   --seconds N        length of each measured write phase (default 10)
   --concurrency N    writes in flight (default 64)
   --rates R,R,...    steady write rates, writes/s (default 25, 50 and 75 % of the measured W)
-  --workdir DIR      use the topology running in DIR instead of starting one
-  --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)
+${TOPOLOGY_USAGE}
   --help`;
 
 interface Options extends TopologyOptions {
@@ -93,17 +95,12 @@ function parseOptions(args: readonly string[]): Options {
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw usageErrorOf(error);
   }
   const problems: string[] = [];
-  const positive = (name: string, text: string, integer: boolean): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) problems.push(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
-    return value;
-  };
-  const seconds = positive('seconds', values.seconds, false);
-  const concurrency = positive('concurrency', values.concurrency, true);
-  const rates = values.rates?.split(',').map((r) => positive('rates', r.trim(), false));
+  const seconds = positiveOption('seconds', values.seconds, problems, false);
+  const concurrency = positiveOption('concurrency', values.concurrency, problems, true);
+  const rates = positiveListOption('rates', values.rates, problems);
   const topology = topologyOptions(values, problems);
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return { seconds, concurrency, rates, ...topology, help: values.help };
@@ -112,89 +109,6 @@ function parseOptions(args: readonly string[]): Options {
 const progress = progressLog('bench:reader');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------- load generator
-
-interface WriteRun {
-  /** Ids written: [fromId, toId). */
-  readonly fromId: number;
-  readonly toId: number;
-  readonly acknowledged: number;
-  readonly failed: number;
-  readonly seconds: number;
-  readonly perSecond: number;
-}
-
-/** Inserts rows with increasing ids; each acknowledged insert is one event to expect on the raw topic. */
-class RowWriter {
-  private nextId = 0;
-  /** Ids whose insert failed: Cassandra may or may not have applied them, so no event is expected for them. */
-  readonly failed = new Set<number>();
-  acknowledged = 0;
-  lastError: string | undefined;
-
-  constructor(
-    private readonly cassandra: CassandraConnection,
-    private readonly table: string,
-  ) {}
-
-  get issued(): number {
-    return this.nextId;
-  }
-
-  /** As fast as `concurrency` requests in flight allow. */
-  flatOut(label: string, seconds: number, concurrency: number): Promise<WriteRun> {
-    return this.measure(label, seconds, concurrency, () => true);
-  }
-
-  /** Write k is sent at start + k/rate, so the rate is even; a writer that falls behind sends at once until it is on time again. */
-  paced(label: string, rate: number, seconds: number, concurrency: number): Promise<WriteRun> {
-    const total = Math.round(rate * seconds);
-    let slot = 0;
-    return this.measure(label, seconds, concurrency, async (start) => {
-      const k = slot++;
-      if (k >= total) return false;
-      const wait = start + (k * 1000) / rate - performance.now();
-      if (wait >= 1) await sleep(wait);
-      return true;
-    });
-  }
-
-  /** Runs `concurrency` loops that each write while `before` says so and the time lasts. */
-  private async measure(label: string, seconds: number, concurrency: number, before: (start: number) => boolean | Promise<boolean>): Promise<WriteRun> {
-    const fromId = this.nextId;
-    const ackedBefore = this.acknowledged;
-    const failedBefore = this.failed.size;
-    const start = performance.now();
-    const end = start + seconds * 1000;
-    const ticker = setInterval(() => progress(`${label}: ${this.acknowledged - ackedBefore} rows written`), PROGRESS_MS);
-    try {
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while ((await before(start)) && performance.now() < end) await this.writeOne();
-        }),
-      );
-    } finally {
-      clearInterval(ticker);
-    }
-    const elapsed = (performance.now() - start) / 1000;
-    const acknowledged = this.acknowledged - ackedBefore;
-    const failed = this.failed.size - failedBefore;
-    if (failed > 0) progress(`${label}: ${failed} writes failed, the last with: ${this.lastError ?? '?'}`);
-    return { fromId, toId: this.nextId, acknowledged, failed, seconds: elapsed, perSecond: acknowledged / elapsed };
-  }
-
-  private async writeOne(): Promise<void> {
-    const id = this.nextId++;
-    try {
-      await this.cassandra.execute(`INSERT INTO ${this.table} (id, payload) VALUES (?, ?)`, [id, `${id} ${PAYLOAD}`.slice(0, 100)], 'LOCAL_ONE');
-      this.acknowledged++;
-    } catch (error) {
-      this.failed.add(id);
-      this.lastError = message(error);
-    }
-  }
-}
 
 // ---------------------------------------------------------------- consumer
 
@@ -286,38 +200,19 @@ interface ReaderFigures {
   readonly events: number;
   readonly bytesRead: number;
   readonly backlogBytes: number;
-  /** meridian_reader_latency_seconds: writetime to Kafka's acknowledgement, cumulative per bucket bound (seconds). */
-  readonly latencyBuckets: ReadonlyMap<number, number>;
-  readonly latencySum: number;
-  readonly latencyCount: number;
+  /** meridian_reader_latency_seconds: writetime to Kafka's acknowledgement. */
+  readonly latency: Histogram;
 }
 
 async function readerFigures(reader: RunningService): Promise<{ figures: ReaderFigures; text: string }> {
-  const response = await fetch(`http://127.0.0.1:${reader.instance.httpPort}/metrics`, { signal: AbortSignal.timeout(5000) });
-  const text = await response.text();
-  const values = new Map<string, number>();
-  const buckets = new Map<number, number>();
-  for (const line of text.split('\n')) {
-    const match = /^(meridian_reader_\w+)(?:\{([^}]*)\})?\s+(\S+)$/.exec(line);
-    if (!match?.[1] || match[3] === undefined) continue;
-    const [, name, labels = '', value] = match;
-    if (name === 'meridian_reader_latency_seconds_bucket') {
-      const le = /le="([^"]+)"/.exec(labels)?.[1];
-      if (le !== undefined) buckets.set(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(value));
-    } else {
-      values.set(name, Number(value));
-    }
-  }
-  const figure = (name: string) => values.get(name) ?? 0;
+  const metrics = await scrapeMetrics(reader.instance.httpPort);
   return {
-    text,
+    text: metrics.text,
     figures: {
-      events: figure('meridian_reader_events_total'),
-      bytesRead: figure('meridian_reader_bytes_read_total'),
-      backlogBytes: figure('meridian_reader_backlog_bytes'),
-      latencyBuckets: buckets,
-      latencySum: figure('meridian_reader_latency_seconds_sum'),
-      latencyCount: figure('meridian_reader_latency_seconds_count'),
+      events: metrics.value('meridian_reader_events_total'),
+      bytesRead: metrics.value('meridian_reader_bytes_read_total'),
+      backlogBytes: metrics.value('meridian_reader_backlog_bytes'),
+      latency: metrics.histogram('meridian_reader_latency_seconds'),
     },
   };
 }
@@ -333,20 +228,13 @@ interface ReaderDelta {
 }
 
 function readerDelta(before: ReaderFigures | undefined, after: ReaderFigures): ReaderDelta {
-  const count = after.latencyCount - (before?.latencyCount ?? 0);
-  const atMost = (q: number): number => {
-    const bounds = [...after.latencyBuckets.keys()].sort((a, b) => a - b);
-    for (const le of bounds) {
-      if ((after.latencyBuckets.get(le) ?? 0) - (before?.latencyBuckets.get(le) ?? 0) >= q * count) return le * 1000;
-    }
-    return Number.POSITIVE_INFINITY;
-  };
+  const latency = histogramBetween(before?.latency, after.latency);
   return {
     events: after.events - (before?.events ?? 0),
     bytesRead: after.bytesRead - (before?.bytesRead ?? 0),
-    latencyMeanMs: count > 0 ? ((after.latencySum - (before?.latencySum ?? 0)) / count) * 1000 : Number.NaN,
-    latencyP50AtMostMs: count > 0 ? atMost(0.5) : Number.NaN,
-    latencyP99AtMostMs: count > 0 ? atMost(0.99) : Number.NaN,
+    latencyMeanMs: latency.meanMs,
+    latencyP50AtMostMs: latency.p50AtMostMs,
+    latencyP99AtMostMs: latency.p99AtMostMs,
   };
 }
 
@@ -375,19 +263,6 @@ async function waitUntil(what: string, reader: RunningService, timeoutMs: number
 }
 
 // ---------------------------------------------------------------- figures
-
-interface Latency {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
-}
-
-function percentiles(values: readonly number[]): Latency {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
-}
 
 interface SteadyRate {
   readonly targetPerSecond: number;
@@ -448,48 +323,11 @@ async function steadyRate(
   return result;
 }
 
-interface Baseline {
-  readonly events: number;
-  readonly bytes: number;
-  readonly requests: number;
-  readonly seconds: number;
-  readonly perSecond: number;
-}
-
 /** The produce-only ceiling: the raw topic's events, as they are, produced again by the same client. */
-async function produceBaseline(kafka: KafkaConnection, rawTopic: string): Promise<Baseline> {
+async function rawProduceBaseline(kafka: KafkaConnection, rawTopic: string): Promise<ProduceBaseline> {
   progress(`baseline: reading ${rawTopic} back`);
   const records = await kafka.readToEnd(rawTopic, 300_000);
-  // Chunks are made before the clock starts: the baseline is the client's produce rate alone.
-  const chunks: OutgoingRecord[][] = [];
-  let chunk: OutgoingRecord[] = [];
-  let chunkBytes = 0;
-  let bytes = 0;
-  for (const { key, value } of records) {
-    const size = (key?.length ?? 0) + (value?.length ?? 0);
-    if (chunk.length > 0 && chunkBytes + size > MAX_REQUEST_BYTES) {
-      chunks.push(chunk);
-      chunk = [];
-      chunkBytes = 0;
-    }
-    chunk.push({ key, value });
-    chunkBytes += size;
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-
-  const topic = uniqueName('bench_produce');
-  await kafka.createTopics([{ topic, partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES }]);
-  const producer = await kafka.producer();
-  try {
-    progress(`baseline: producing ${records.length} events (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${topic} in ${chunks.length} requests`);
-    const start = performance.now();
-    for (const c of chunks) await producer.send(topic, c);
-    const seconds = (performance.now() - start) / 1000;
-    return { events: records.length, bytes, requests: chunks.length, seconds, perSecond: records.length / seconds };
-  } finally {
-    await producer.close();
-  }
+  return produceBaseline(kafka, records, { prefix: 'bench_produce', partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES }, progress);
 }
 
 // ---------------------------------------------------------------- the run
@@ -509,9 +347,9 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
 
   const keyspace = uniqueName('bench_reader');
   await cassandra.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1}`);
-  await cassandra.execute(`CREATE TABLE ${keyspace}.${TABLE} (id bigint PRIMARY KEY, payload text) WITH cdc = true`);
+  await cassandra.execute(`CREATE TABLE ${keyspace}.${TABLE} ${ROWS_COLUMNS} WITH cdc = true`);
   progress(`table ${keyspace}.${TABLE} created (cdc = true, replicated to dc1 only)`);
-  const writer = new RowWriter(cassandra, `${keyspace}.${TABLE}`);
+  const writer = new RowWriter(cassandra, `${keyspace}.${TABLE}`, progress);
 
   // 3. The node's write ceiling, with no reader running.
   progress(`write rate: ${WARMUP_SECONDS} s warm-up, then ${options.seconds} s flat out, ${options.concurrency} in flight, LOCAL_ONE`);
@@ -604,7 +442,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   const readerLogProblems = logProblems(reader.logFile);
 
   // 6. The produce-only ceiling.
-  const baseline = await produceBaseline(kafka, rawTopic);
+  const baseline = await rawProduceBaseline(kafka, rawTopic);
   progress(`baseline: P = ${baseline.perSecond.toFixed(0)} events/s`);
 
   // 7. Report.
@@ -615,7 +453,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     date: new Date().toISOString(),
     machine: machineAtEnd(machine),
     versions: { cassandra: endpoints.cassandraVersion, kafka: endpoints.kafkaVersion, node: process.version },
-    options: { ...options, rates, warmupSeconds: WARMUP_SECONDS, payloadBytes: PAYLOAD.length, consistency: 'LOCAL_ONE' },
+    options: { ...options, rates, warmupSeconds: WARMUP_SECONDS, payloadBytes: ROW_PAYLOAD_BYTES, consistency: 'LOCAL_ONE' },
     topology: { driver: endpoints.driver, startedByThisRun: topology.started },
     writeRate,
     catchUp,
@@ -649,7 +487,7 @@ interface Report {
     reader: ReaderDelta;
   };
   readonly steady: readonly SteadyRate[];
-  readonly baseline: Baseline;
+  readonly baseline: ProduceBaseline;
   readonly ratios: { readerToProduce: number; readerToWrites: number };
   readonly goals: { p99Met: boolean; drainAtLeastWriteRate: boolean };
   readonly duplicates: number;

@@ -39,3 +39,23 @@ async function main<Options extends { readonly help: boolean }>(benchmark: Bench
   }
   return runCleanly(progress, (cleanup) => benchmark.run(options, cleanup));
 }
+
+/**
+ * Reads `--name`'s text as a positive number (an integer when `integer`), adding what is
+ * wrong to `problems` so that every bad option is reported at once.
+ */
+export function positiveOption(name: string, text: string, problems: string[], integer: boolean): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) problems.push(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** A comma-separated list of positive numbers, as `--rates 1000,2000` gives it. */
+export function positiveListOption(name: string, text: string | undefined, problems: string[]): number[] | undefined {
+  return text?.split(',').map((item) => positiveOption(name, item.trim(), problems, false));
+}
+
+/** parseArgs' own errors (unknown option, missing value) as a UsageError. */
+export function usageErrorOf(error: unknown): UsageError {
+  return new UsageError(error instanceof Error ? error.message : String(error));
+}

@@ -62,3 +62,32 @@ function clockTicks(): number {
     return 100;
   }
 }
+
+/** Several processes sampled over the same spans, each by a label (`deduper@dc1`, `kafka-dc1`). */
+export class ProcessSamplers {
+  private readonly samplers = new Map<string, ProcessSampler>();
+
+  /** Starts sampling `pid` under `label` (replacing a process of that label, e.g. a restarted one). */
+  add(label: string, pid: number): void {
+    this.samplers.get(label)?.stop();
+    const sampler = new ProcessSampler(pid);
+    sampler.start();
+    this.samplers.set(label, sampler);
+  }
+
+  /** Starts a new span for every process. */
+  restart(): void {
+    for (const sampler of this.samplers.values()) sampler.start();
+  }
+
+  /** Ends the span: each process's usage since it was added or the last restart. */
+  stop(): Record<string, ProcessUsage> {
+    return Object.fromEntries([...this.samplers].map(([label, sampler]) => [label, sampler.stop()]));
+  }
+
+  /** Stops sampling a process (one that is being stopped), keeping the others. */
+  remove(label: string): void {
+    this.samplers.get(label)?.stop();
+    this.samplers.delete(label);
+  }
+}

@@ -13,3 +13,10 @@ export function writeResults(name: string, results: object): void {
   writeFileSync(out, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`);
   process.stdout.write(`results: ${out}\n`);
 }
+
+/** Writes bench/results/<name> as it is (a chart, a table), then names it on stdout. */
+export function writeResultText(name: string, text: string): void {
+  const out = join(RESULTS, name);
+  writeFileSync(out, text);
+  process.stdout.write(`results: ${out}\n`);
+}

@@ -1,26 +1,36 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadDriver, recordedDriver, type TopologyEndpoints } from '@meridian/infra';
+import { componentNames, DRIVER_NAMES, type DriverName, loadDriver, recordedDriver, type TopologyEndpoints } from '@meridian/infra';
 import { message } from './log';
 
 /** The options every benchmark takes about its topology, as parseArgs declares them. */
 export const TOPOLOGY_ARGS = {
+  driver: { type: 'string' },
   workdir: { type: 'string' },
   'keep-workdir': { type: 'boolean', default: false },
 } as const;
 
+/** The lines the usage text of every benchmark gives for TOPOLOGY_ARGS. */
+export const TOPOLOGY_USAGE = `  --driver D         local (default: JVMs on fixed loopback addresses) or containers, for the topology this run starts
+  --workdir DIR      use the topology running in DIR instead of starting one
+  --keep-workdir     keep the temporary workdir this run starts (default: deleted after down)`;
+
 export interface TopologyOptions {
+  /** The driver of the topology this run starts; undefined: local, or whatever runs in --workdir. */
+  readonly driver: DriverName | undefined;
   readonly workdir: string | undefined;
   readonly keepWorkdir: boolean;
 }
 
-/** Checks the parsed --workdir and --keep-workdir, adding what is wrong to `problems`. */
-export function topologyOptions(values: { workdir?: string; 'keep-workdir': boolean }, problems: string[]): TopologyOptions {
+/** Checks the parsed --driver, --workdir and --keep-workdir, adding what is wrong to `problems`. */
+export function topologyOptions(values: { driver?: string; workdir?: string; 'keep-workdir': boolean }, problems: string[]): TopologyOptions {
+  const driver = values.driver === undefined ? undefined : DRIVER_NAMES.find((name) => name === values.driver);
+  if (values.driver !== undefined && driver === undefined) problems.push(`--driver must be one of ${DRIVER_NAMES.join(', ')}, got ${JSON.stringify(values.driver)}`);
   if (values.workdir !== undefined && !existsSync(values.workdir)) problems.push(`--workdir ${values.workdir} does not exist`);
   if (values.workdir !== undefined && values['keep-workdir']) problems.push('--keep-workdir applies only to a workdir this run creates, not to --workdir');
-  return { workdir: values.workdir && resolve(values.workdir), keepWorkdir: values['keep-workdir'] };
+  return { driver, workdir: values.workdir && resolve(values.workdir), keepWorkdir: values['keep-workdir'] };
 }
 
 /** What this run started, stopped in reverse order once, at the end or on SIGINT/SIGTERM. */
@@ -80,15 +90,17 @@ export interface Topology {
 }
 
 /**
- * The topology running in --workdir, which must have the `needed` containers up, or else a
- * local one brought up in a fresh temporary workdir (prefixed `meridian-<name>-`) and
- * taken down, and the workdir removed unless --keep-workdir, by `cleanup`.
+ * The topology running in --workdir, which must have the `needed` components up, or else
+ * one brought up with --driver (local by default) in a fresh temporary workdir (prefixed
+ * `meridian-<name>-`) and taken down, and the workdir removed unless --keep-workdir, by
+ * `cleanup`.
  */
 export async function openTopology(name: string, needed: readonly string[], options: TopologyOptions, cleanup: Cleanup, progress: (line: string) => void): Promise<Topology> {
   if (options.workdir !== undefined) {
     const workdir = options.workdir;
     const driverName = await recordedDriver(workdir);
     if (!driverName) throw new Error(`nothing is recorded as running in ${workdir} (no topology.json); start one with \`npm run infra -- up --workdir ${workdir}\``);
+    if (options.driver !== undefined && options.driver !== driverName) throw new Error(`the topology in ${workdir} runs on the ${driverName} driver, not ${options.driver}`);
     const status = await loadDriver(driverName).status(workdir);
     const down = needed.filter((c) => status.state[c] !== 'up');
     if (down.length > 0) throw new Error(`the topology in ${workdir} has ${down.join(' and ')} down`);
@@ -96,14 +108,37 @@ export async function openTopology(name: string, needed: readonly string[], opti
     return { endpoints: status, started: false };
   }
   const workdir = await mkdtemp(join(tmpdir(), `meridian-${name}-`));
-  const driver = loadDriver('local');
+  const driverName = options.driver ?? 'local';
+  const driver = loadDriver(driverName);
   const log = (line: string) => progress(`infra: ${line}`);
   cleanup.add('removing the workdir', async () => {
     if (options.keepWorkdir) progress(`workdir kept: ${workdir}`);
     else await rm(workdir, { recursive: true, force: true });
   });
   cleanup.add('stopping the topology', () => driver.down(workdir, log));
-  progress(`bringing up a local topology in ${workdir}`);
+  progress(`bringing up a ${driverName} topology in ${workdir}`);
   const endpoints = await driver.up({ workdir, dc1Nodes: 1, startTimeoutMs: 300_000 }, log);
   return { endpoints, started: true };
+}
+
+/**
+ * The pid of each JVM of a topology the local driver runs (`dc1-n1`, `kafka-dc1`, ...), found
+ * by the `-Dmeridian.process=<name>@<workdir>` marker on its command line; empty for the
+ * containers driver, whose JVMs run in containers.
+ */
+export function topologyProcessIds(endpoints: TopologyEndpoints): Map<string, number> {
+  const pids = new Map<string, number>();
+  if (endpoints.driver !== 'local') return pids;
+  const markers = new Map(componentNames(endpoints).map((component) => [`-Dmeridian.process=${component}@${endpoints.workdir}\0`, component]));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let command: string;
+    try {
+      command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    for (const [marker, component] of markers) if (command.includes(marker)) pids.set(component, Number(entry));
+  }
+  return pids;
 }

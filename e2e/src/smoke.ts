@@ -7,7 +7,9 @@ import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@merid
 import { cdcReaderTests } from './cdc-reader';
 import { coordinatorTests } from './coordinator';
 import { deduperTests } from './deduper';
+import { fullImageTests } from './full-image';
 import { publisherTests } from './publisher';
+import { walkthroughTests } from './walkthrough';
 
 /**
  * The foundation's smoke, run once per driver: both DCs up, Cassandra replicating
@@ -166,7 +168,9 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
     };
     deduperTests(readerContext);
     publisherTests(readerContext);
+    fullImageTests(readerContext);
     coordinatorTests(readerContext);
+    walkthroughTests(readerContext);
     cdcReaderTests(readerContext);
 
     it('starts every service of both DCs and each answers /health with its dependencies up', async () => {

@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CassandraConnection } from '@meridian/cassandra';
+import { KafkaConnection } from '@meridian/kafka';
 import { DRIVER_NAMES, loadDriver, recordedDriver } from './drivers';
 import { COMPONENT_START_TIMEOUT_MS, type DriverName, InfraError, type TopologyEndpoints } from './topology';
 
 const USAGE = `Usage: npm run infra -- <up|down|status> [options]
        npm run infra -- <stop|start> <component> [options]
+       npm run infra -- cql "<statement>" [--node NAME] [options]
+       npm run infra -- tail <topic> [--dc dc1|dc2] [--count N] [--timeout SECONDS] [options]
 
 Brings up, inspects and tears down Meridian's runtime: one Cassandra 5.0 cluster
 spanning dc1 and dc2, and one Kafka 4.x (KRaft) broker per DC.
@@ -16,6 +20,11 @@ Commands:
   stop     stop one component, keeping its data: a node (dc1-n1, dc1-n2, dc2-n1)
            or a broker (kafka-dc1, kafka-dc2), as status names them
   start    start a stopped component again and wait until it answers
+  cql      run one CQL statement on a node (default dc1-n1) at LOCAL_QUORUM and print
+           the rows it returns, one JSON object per line
+  tail     print the records of a topic of one DC's Kafka (default dc1) from its start,
+           committed ones only, one value per line, until --count arrived or --timeout
+           seconds (default 5) passed without reaching it
 
 Options:
   --driver local|containers   local JVMs from Maven Central artifacts (default), or
@@ -42,6 +51,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       'dc1-nodes': { type: 'string', default: '1' },
       timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
+      node: { type: 'string', default: 'dc1-n1' },
+      dc: { type: 'string', default: 'dc1' },
+      count: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,6 +62,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const [command, component] = positionals;
+  if (command === 'cql' || command === 'tail') {
+    if (positionals.length !== 2) throw new UsageError(command === 'cql' ? 'cql takes one statement, in quotes' : 'tail takes one topic');
+    const workdir = resolve(values.workdir);
+    const recorded = await recordedDriver(workdir);
+    if (!recorded) throw new InfraError(`no topology is recorded in ${workdir}; start one with "npm run infra -- up" (or give the demo's: --workdir .meridian/demo)`);
+    const status = await loadDriver(recorded).status(workdir);
+    if (command === 'cql') return runCql(status, values.node, component ?? '');
+    const count = values.count === undefined ? Number.MAX_SAFE_INTEGER : Number(values.count);
+    if (!Number.isInteger(count) || count <= 0) throw new UsageError(`--count must be a positive whole number, got "${values.count ?? ''}"`);
+    return tailTopic(status, values.dc, component ?? '', count, parseTimeout(values.timeout ?? '5'));
+  }
   if (command === 'stop' || command === 'start') {
     if (component === undefined) throw new UsageError(`${command} needs a component, e.g. "${command} kafka-dc1"`);
     if (positionals.length > 2) throw new UsageError(`${command} takes one component, got "${positionals.slice(1).join(' ')}"`);
@@ -98,6 +121,46 @@ export async function main(argv: readonly string[]): Promise<number> {
   const status = await driver.status(workdir);
   process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : describe(status, status.state));
   return Object.values(status.state).every((s) => s === 'up') ? 0 : 3;
+}
+
+async function runCql(endpoints: TopologyEndpoints, nodeName: string, statement: string): Promise<number> {
+  const node = endpoints.cassandra.find((n) => n.name === nodeName);
+  if (!node) throw new UsageError(`--node must be one of ${endpoints.cassandra.map((n) => n.name).join(', ')}, got "${nodeName}"`);
+  const cassandra = new CassandraConnection({ contactPoints: [`${node.cql.host}:${node.cql.port}`], localDataCenter: node.dc });
+  try {
+    const rows = await cassandra.execute(statement, [], 'LOCAL_QUORUM');
+    for (const row of rows) process.stdout.write(`${JSON.stringify(row, (_key, value: unknown) => readable(value))}\n`);
+    return 0;
+  } catch (error) {
+    throw new InfraError(`${nodeName}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await cassandra.close();
+  }
+}
+
+/** A driver value as people read it: numbers, text and booleans as they are, other types by their own text form. */
+function readable(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value.constructor === Object) return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `0x${value.toString('hex')}`;
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (value instanceof Set) return [...value];
+  // The driver's own types (Long, Uuid, BigDecimal, InetAddress, LocalDate, ...) each print their CQL text form.
+  return (value as { toString(): string }).toString();
+}
+
+async function tailTopic(endpoints: TopologyEndpoints, dc: string, topic: string, count: number, timeoutMs: number): Promise<number> {
+  const broker = endpoints.kafka.find((k) => k.dc === dc);
+  if (!broker) throw new UsageError(`--dc must be one of ${endpoints.kafka.map((k) => k.dc).join(', ')}, got "${dc}"`);
+  const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'meridian-infra-tail' });
+  try {
+    const records = await kafka.readTopic(topic, { count, timeoutMs, isolation: 'read_committed', groupId: `meridian-infra-tail-${Date.now()}` });
+    for (const record of records) process.stdout.write(`${record.value?.toString() ?? 'null'}\n`);
+    process.stderr.write(`${records.length} record(s) from ${topic} in ${dc}\n`);
+    return count === Number.MAX_SAFE_INTEGER || records.length >= count ? 0 : 3;
+  } finally {
+    await kafka.close();
+  }
 }
 
 function parseTimeout(value: string): number {

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     };
     if (orders > 0) {
       const summary = await runShopDemo(
-        { coordinators: { dc1: url('coordinator', 'dc1'), dc2: url('coordinator', 'dc2') }, orderService: url('order-service', 'dc1'), inventoryService: url('inventory-service', 'dc2') },
+        { coordinators: { dc1: url('coordinator', 'dc1'), dc2: url('coordinator', 'dc2') }, publishers: { dc1: url('publisher', 'dc1'), dc2: url('publisher', 'dc2') }, orderService: url('order-service', 'dc1'), inventoryService: url('inventory-service', 'dc2') },
         { orders, ratePerSecond: rate, settleTimeoutMs: 120_000, log },
       );
       log('\nSummary:');

@@ -7,6 +7,8 @@
 
 export interface ShopEndpoints {
   readonly coordinators: Readonly<Record<'dc1' | 'dc2', string>>;
+  /** Each DC's publisher, whose /metrics count the change events it committed. */
+  readonly publishers: Readonly<Record<'dc1' | 'dc2', string>>;
   readonly orderService: string;
   readonly inventoryService: string;
 }
@@ -111,7 +113,7 @@ export function formatSummary(summary: ShopSummary): string[] {
     `still pending:         ${summary.pending}`,
     `round trip dc1 -> dc2 -> dc1 (placed to decided): ${summary.roundTrip ? `p50 ${summary.roundTrip.p50.toFixed(2)} s, p95 ${summary.roundTrip.p95.toFixed(2)} s, max ${summary.roundTrip.max.toFixed(2)} s` : 'none decided'}`,
     `stock left in dc2:     ${Object.entries(summary.stock).map(([p, n]) => `${p} ${n ?? '?'}`).join(', ')}`,
-    `change events published: dc1 ${summary.eventsByDc.dc1} (reservations and order updates), dc2 ${summary.eventsByDc.dc2} (orders)`,
+    `change events published: dc1 ${summary.eventsByDc.dc1} (reservations, replicated from dc2), dc2 ${summary.eventsByDc.dc2} (orders placed and decided, replicated from dc1)`,
     `in ${summary.seconds.toFixed(0)} s`,
   ];
 }
@@ -149,18 +151,17 @@ async function configure(coordinator: string, name: string, topic: string, keysp
   log(`  ${coordinator}: destination ${name} -> topic ${topic}, channel ${name} for ${keyspace}.${table}`);
 }
 
-/** The sum of change events the DC's publishers committed, from their heartbeats in the coordinator's status. */
+/** Change events each DC's publisher has committed to its destinations, from its /metrics. */
 async function eventsByDc(endpoints: ShopEndpoints): Promise<Record<'dc1' | 'dc2', number>> {
-  const count = async (coordinator: string) => {
-    const status = (await call('GET', `${coordinator}/api/status`)) as { components: { component: string; figures: Record<string, number> }[] };
+  const count = async (publisher: string) => {
+    const response = await fetch(`${publisher}/metrics`);
     let sum = 0;
-    for (const c of status.components) {
-      if (c.component !== 'publisher') continue;
-      for (const [key, value] of Object.entries(c.figures)) if (key.startsWith('meridian_publisher_events_total')) sum += value;
+    for (const line of (await response.text()).split('\n')) {
+      if (line.startsWith('meridian_publisher_events_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
     return sum;
   };
-  return { dc1: await count(endpoints.coordinators.dc1), dc2: await count(endpoints.coordinators.dc2) };
+  return { dc1: await count(endpoints.publishers.dc1), dc2: await count(endpoints.publishers.dc2) };
 }
 
 async function ordersOf(orderService: string, ids: readonly string[]): Promise<OrderView[]> {

@@ -14,6 +14,9 @@ export const config = z.object({
   MERIDIAN_DEDUPER_GROUP: text('consumer group of the dedupers; instances in one group share the raw partitions').default('meridian.deduper'),
   MERIDIAN_DEDUP_WINDOW_S: positiveInt('how long a mutation is remembered after its first copy, in seconds: later copies are not recognised', 3600),
   MERIDIAN_DEDUP_MAX_ENTRIES: positiveInt('most mutations remembered per raw partition; the oldest are forgotten first', 1_000_000),
+  MERIDIAN_CONFIG_TOPIC: text('the compacted configuration topic the coordinator writes: channels with image full have their rows read back').default('meridian.config'),
+  MERIDIAN_IMAGE_READ_TIMEOUT_MS: positiveInt('how long a full-row image read waits for Cassandra before the event gets a read_failed marker', 2000),
+  MERIDIAN_IMAGE_READ_CONCURRENCY: positiveInt('most full-row image reads in flight at once', 32),
 });
 
 export type DeduperConfig = z.output<typeof config>;

@@ -1,10 +1,20 @@
-import { kafkaEnv, cassandraEnv, serviceEnv } from '@meridian/service';
+import { positiveInt, replicationFactors, text } from '@meridian/config';
+import { cassandraEnv, kafkaEnv, serviceEnv } from '@meridian/service';
 import { z } from 'zod';
 
 export const config = z.object({
   ...serviceEnv(8090),
   ...kafkaEnv,
   ...cassandraEnv,
+  SHOP_KEYSPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a CQL name: lower-case letters, digits and "_", starting with a letter')
+    .default('shop')
+    .describe("keyspace of the shop's tables; this service owns its orders table"),
+  SHOP_REPLICATION: replicationFactors('replication of the keyspace when this service creates it, dc:factor[,dc:factor]', 'dc1:1,dc2:1'),
+  SHOP_RESERVATIONS_TOPIC: text("topic of the reservations table's change events in this DC (a Meridian destination)").default('shop.reservations'),
+  SHOP_CONSUMER_GROUP: text('consumer group that reads the reservations topic').default('order-service'),
+  SHOP_TOPIC_PARTITIONS: positiveInt('partitions of the reservations topic when this service creates it', 6),
 });
 
 export type OrderServiceConfig = z.output<typeof config>;

@@ -15,5 +15,5 @@ export * from './schema/table-schema';
 export { MAX_HEADER_LENGTH, readDescriptor, type SegmentDescriptor } from './segment/descriptor';
 export { cdcIndexName, parseCdcIndex, type CdcIndex } from './segment/idx-file';
 export { readSegment, type SectionBoundary, type SegmentEvent, type SegmentReadOptions, type SegmentReadResult } from './segment/segment-reader';
-export { CqlTypeError, parseCqlType, type CqlType } from './types/cql-type';
-export type { JsonValue } from './types/value-codec';
+export { CqlTypeError, parseCqlType, type CqlType, type NativeTypeName } from './types/cql-type';
+export { decodeValue, type JsonValue } from './types/value-codec';

@@ -95,3 +95,24 @@ export function positiveInt(description: string, defaultValue: number) {
     .default(defaultValue)
     .describe(description);
 }
+
+/**
+ * A keyspace's replication for NetworkTopologyStrategy: `dc:factor` per data centre,
+ * comma-separated (`dc1:1,dc2:1`), as an object `{ dc1: 1, dc2: 1 }`.
+ */
+export function replicationFactors(description: string, defaultValue: string) {
+  return z
+    .string()
+    .prefault(defaultValue)
+    .transform((raw, ctx) => {
+      const factors: Record<string, number> = {};
+      for (const item of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+        const match = /^([A-Za-z0-9_.-]+):(\d+)$/.exec(item);
+        if (match?.[1] && match[2] && Number(match[2]) > 0) factors[match[1]] = Number(match[2]);
+        else ctx.addIssue({ code: 'custom', message: `"${item}" is not dc:factor (a data centre name and a positive number)` });
+      }
+      if (Object.keys(factors).length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one dc:factor' });
+      return factors;
+    })
+    .describe(description);
+}

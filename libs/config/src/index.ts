@@ -1,2 +1,2 @@
 export { ConfigError, describeConfig, loadConfig, type EnvSchema } from './load-config';
-export { directory, hostPortList, identifier, port, positiveInt, text, type HostPort } from './env-types';
+export { directory, hostPortList, identifier, port, positiveInt, replicationFactors, text, type HostPort } from './env-types';

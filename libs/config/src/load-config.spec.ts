@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, describeConfig, directory, hostPortList, identifier, loadConfig, port, text } from './index';
+import { ConfigError, describeConfig, directory, hostPortList, identifier, loadConfig, port, replicationFactors, text } from './index';
 
 const schema = z.object({
   MERIDIAN_DC: identifier('data centre name'),
@@ -60,5 +60,18 @@ describe('loadConfig', () => {
   it('keeps the description of a setting given a default or made optional after it was described', () => {
     const wrapped = z.object({ TOPIC: text('the topic').default('t'), TOKEN: text('a token').optional() });
     expect(describeConfig(wrapped)).toEqual(['TOPIC  the topic [default: "t"]', 'TOKEN  a token']);
+  });
+});
+
+describe('replicationFactors', () => {
+  const replication = z.object({ SHOP_REPLICATION: replicationFactors('replication of the keyspace', 'dc1:1,dc2:1') });
+
+  it('reads dc:factor pairs, with its default when unset', () => {
+    expect(loadConfig('test', replication, {})).toEqual({ SHOP_REPLICATION: { dc1: 1, dc2: 1 } });
+    expect(loadConfig('test', replication, { SHOP_REPLICATION: 'dc1:3, dc2:2' })).toEqual({ SHOP_REPLICATION: { dc1: 3, dc2: 2 } });
+  });
+
+  it('names each bad pair', () => {
+    expect(() => loadConfig('test', replication, { SHOP_REPLICATION: 'dc1:0,dc2' })).toThrow(/"dc1:0" is not dc:factor.*\n.*"dc2" is not dc:factor/);
   });
 });

@@ -10,6 +10,11 @@ const examples = [...readFileSync(join(__dirname, '..', 'docs', 'change-event.md
   (match) => JSON.parse(match[1]!) as ChangeEvent,
 );
 
+/** The full-image examples of the doc (fenced as `json full-image`). */
+const fullImageExamples = [...readFileSync(join(__dirname, '..', 'docs', 'change-event.md'), 'utf8').matchAll(/```json full-image\n([\s\S]*?)```/g)].map(
+  (match) => JSON.parse(match[1]!) as ChangeEvent,
+);
+
 const source = {
   connector: 'meridian',
   version: '0.1.0',
@@ -52,7 +57,16 @@ describe('the change event contract', () => {
     ]);
   });
 
-  it.each([...examples, update])('accepts a valid event, after a JSON round trip, in the parser and the schema (%#)', (event) => {
+  /** `update` on a channel with full images: every column of the row in after, changed and cells still the write's. */
+  const fullImage: ChangeEvent = { ...update, after: { ...update.after, n: 7, t: { a: 1 } }, image: { status: 'full', ts_ms: 1800000000000 } };
+  const notFound: ChangeEvent = { ...update, image: { status: 'not_found', ts_ms: 1800000000000 } };
+  const readFailed: ChangeEvent = { ...update, image: { status: 'read_failed', reason: 'Cassandra query failed: 127.0.0.11:9042: connect ECONNREFUSED' } };
+
+  it('has a full-image example in its doc', () => {
+    expect(fullImageExamples.map((e) => e.op !== 'd' && e.image?.status)).toEqual(['full']);
+  });
+
+  it.each([...examples, update, ...fullImageExamples, fullImage, notFound, readFailed])('accepts a valid event, after a JSON round trip, in the parser and the schema (%#)', (event) => {
     const sent: unknown = JSON.parse(JSON.stringify(event));
     expect(parseChangeEvent(sent)).toEqual(event);
     expect(schemaErrors(sent)).toEqual([]);
@@ -103,6 +117,12 @@ describe('the change event contract', () => {
   it('holds after and cells to the columns in changed', () => {
     expect(() => parseChangeEvent({ ...update, changed: ['v'] })).toThrow('after must have exactly the columns in changed (v), got v, l');
     expect(() => parseChangeEvent({ ...update, cells: { v: update.cells['v'] } })).toThrow('cells must have exactly the columns in changed (l, v), got v');
+    // A full image has every column of the row; without one, after is the write again.
+    expect(() => parseChangeEvent({ ...update, after: { n: 7, v: null }, image: { status: 'full', ts_ms: 1 } })).toThrow('after must have every column in changed, missing l');
+    expect(() => parseChangeEvent({ ...update, after: { n: 7, v: null, l: null }, image: { status: 'full', ts_ms: 1 } })).not.toThrow();
+    expect(() => parseChangeEvent({ ...update, after: { n: 7, v: null, l: null }, image: { status: 'not_found', ts_ms: 1 } })).toThrow(
+      'after must have exactly the columns in changed (l, v), got n, v, l',
+    );
   });
 
   it('holds each op to its own fields, as the schema does', () => {
@@ -120,6 +140,12 @@ describe('the change event contract', () => {
       [{ ...insert, static: false }, 'static must be true or absent, got false'],
       [{ ...insert, liveness: { writetime_us: '1', expires_at: 'tomorrow' } }, 'liveness.expires_at must be an ISO-8601 time, got "tomorrow"'],
       [{ ...update, cells: { ...update.cells, l: { writetime_us: '1', elements: [{ writetime_us: '1' }] } } }, 'cells.l.elements[0].path is missing'],
+      [{ ...range, image: { status: 'full', ts_ms: 1 } }, 'image must be absent on a d event'],
+      [{ ...update, image: { status: 'partial', ts_ms: 1 } }, 'image.status must be one of full, not_found, read_failed, got "partial"'],
+      [{ ...update, image: 'full' }, 'image must be an object, got "full"'],
+      [{ ...update, image: { status: 'full' } }, 'image.ts_ms must be a non-negative integer, got nothing'],
+      [{ ...update, image: { status: 'read_failed', reason: '' } }, 'image.reason must be a non-empty string, got ""'],
+      [{ ...update, image: { status: 'not_found', ts_ms: 1, reason: 'gone' } }, 'image.reason must be absent when status is not_found'],
     ];
     for (const [event, problem] of cases) {
       expect(() => parseChangeEvent(event)).toThrow(problem);

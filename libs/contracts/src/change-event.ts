@@ -93,11 +93,26 @@ interface ChangeEventBase {
   readonly ts_ms: number;
 }
 
+/**
+ * On the c and u events of a channel with `image: full`, what `after` is: the whole row as
+ * read back after the write (`full`), or, when there is no image, the columns written, as
+ * on a delta channel, with the reason.
+ */
+export type ImageMarker =
+  /** `after` is every regular column of the row (static column of a static row), as read at `ts_ms`. */
+  | { readonly status: 'full'; readonly ts_ms: number }
+  /** The row did not exist when read at `ts_ms` (deleted or expired since): `after` is the write. */
+  | { readonly status: 'not_found'; readonly ts_ms: number }
+  /** The row could not be read (Cassandra down, a timeout, ...): `after` is the write. */
+  | { readonly status: 'read_failed'; readonly reason: string };
+
 /** `c`: an INSERT (the row marker is written); `u`: any other write, static rows included. */
 export interface WriteChangeEvent extends ChangeEventBase {
   readonly op: 'c' | 'u';
-  /** The columns written; a deleted cell is null. */
+  /** The columns written, a deleted cell null; with a full image, the whole row as read (see `image`). */
   readonly after: Readonly<Record<string, ColumnValue>>;
+  /** On channels with `image: full` only: whether `after` is the whole row. */
+  readonly image?: ImageMarker;
   /** The row marker an INSERT writes; on `c` events only. */
   readonly liveness?: WriteTime;
   /** The partition's static row; `key` is then the partition key. */
@@ -146,6 +161,11 @@ export function parseChangeEvent(value: unknown): ChangeEvent {
       problems.push(`${field} must have exactly the columns in changed (${columns.join(', ')}), got ${Object.keys(found).join(', ')}`);
     }
   };
+  // A full image holds every column of the row, so at least those the event writes.
+  const allColumns = (field: string, found: Record<string, unknown>) => {
+    const missing = columns?.filter((column) => !(column in found)) ?? [];
+    if (missing.length > 0) problems.push(`${field} must have every column in changed, missing ${missing.join(', ')}`);
+  };
 
   const cells = v['cells'];
   expect('cells', cells, isObject(cells), 'an object');
@@ -166,11 +186,12 @@ export function parseChangeEvent(value: unknown): ChangeEvent {
     } else {
       expect('range', v['range'], v['range'] === undefined, 'absent unless deleted is range');
     }
-    for (const field of ['liveness', 'static']) expect(field, v[field], v[field] === undefined, 'absent on a d event');
+    for (const field of ['liveness', 'static', 'image']) expect(field, v[field], v[field] === undefined, 'absent on a d event');
   } else if (op === 'c' || op === 'u') {
     const after = v['after'];
     expect('after', after, isObject(after), 'an object');
-    if (isObject(after)) sameColumns('after', after);
+    const full = v['image'] !== undefined && checkImage(v['image'], problems) === 'full';
+    if (isObject(after)) (full ? allColumns : sameColumns)('after', after);
     for (const field of ['deleted', 'range']) expect(field, v[field], v[field] === undefined, `absent on a ${op} event`);
     expect('static', v['static'], v['static'] === undefined || v['static'] === true, 'true or absent');
     if (op === 'u') expect('liveness', v['liveness'], v['liveness'] === undefined, 'absent on a u event');
@@ -193,7 +214,7 @@ export function parseChangeEvent(value: unknown): ChangeEvent {
 
   if (problems.length > 0) throw new Error(`invalid change event: ${problems.join('; ')}`);
   // Only the known fields, so a reader never passes on what it did not check.
-  const known = ['version', 'op', 'key', 'after', 'changed', 'cells', 'liveness', 'static', 'deleted', 'range', 'source', 'ts_ms'];
+  const known = ['version', 'op', 'key', 'after', 'changed', 'cells', 'liveness', 'static', 'image', 'deleted', 'range', 'source', 'ts_ms'];
   return Object.fromEntries(known.filter((field) => v[field] !== undefined).map((field) => [field, v[field]])) as unknown as ChangeEvent;
 }
 
@@ -226,6 +247,30 @@ function checkCell(field: string, value: unknown, problems: string[]): void {
   elements.forEach((element: unknown, i) => {
     if (checkWriteTime(`${field}.elements[${i}]`, element, problems) && !('path' in element)) problems.push(`${field}.elements[${i}].path is missing`);
   });
+}
+
+/** Checks an image marker; returns its status when it is a known one. */
+function checkImage(value: unknown, problems: string[]): string | undefined {
+  if (!isObject(value)) {
+    problems.push(`image must be an object, got ${describe(value)}`);
+    return undefined;
+  }
+  const status = value['status'];
+  const extra = (allowed: string[]) => Object.keys(value).filter((field) => !allowed.includes(field));
+  if (status === 'full' || status === 'not_found') {
+    const ts = value['ts_ms'];
+    if (!(Number.isInteger(ts) && (ts as number) >= 0)) problems.push(`image.ts_ms must be a non-negative integer, got ${describe(ts)}`);
+    for (const field of extra(['status', 'ts_ms'])) problems.push(`image.${field} must be absent when status is ${status}`);
+    return status;
+  }
+  if (status === 'read_failed') {
+    const reason = value['reason'];
+    if (!(typeof reason === 'string' && reason !== '')) problems.push(`image.reason must be a non-empty string, got ${describe(reason)}`);
+    for (const field of extra(['status', 'reason'])) problems.push(`image.${field} must be absent when status is read_failed`);
+    return status;
+  }
+  problems.push(`image.status must be one of full, not_found, read_failed, got ${describe(status)}`);
+  return undefined;
 }
 
 function checkBound(field: string, value: unknown, problems: string[]): void {

@@ -32,4 +32,18 @@ describe('configuration records', () => {
     expect(state.destination('d1')).toBeUndefined();
     expect(state.channels().map((c) => c.name)).toEqual(['b']);
   });
+
+  it('lists the tables whose unpaused channels ask for full-row images, whatever their destination does', () => {
+    const state = new ConfigState();
+    const channel = (name: string, table: string, image: string, paused = false) =>
+      state.apply(parseConfigRecord(`channel/${name}`, JSON.stringify({ name, keyspace: 'shop', table, destination: 'd1', image, paused })));
+    state.apply(parseConfigRecord('destination/d1', JSON.stringify({ name: 'd1', topic: 't1', paused: true })));
+    channel('a', 'orders', 'full');
+    channel('b', 'orders', 'delta');
+    channel('c', 'stock', 'delta');
+    channel('d', 'items', 'full', true);
+    expect([...state.fullImageTables()]).toEqual(['shop.orders']);
+    channel('a', 'orders', 'delta');
+    expect(state.fullImageTables().size).toBe(0);
+  });
 });

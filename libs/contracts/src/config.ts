@@ -113,6 +113,15 @@ export class ConfigState {
     return this.destinationsByName.get(name);
   }
 
+  /**
+   * The tables (`keyspace.table`) with an unpaused channel that asks for full-row images,
+   * whose rows the deduper reads back. A paused destination still counts: when it
+   * resumes, it reads on from where it stopped and needs the images of what it missed.
+   */
+  fullImageTables(): Set<string> {
+    return new Set(this.channels().filter((c) => c.image === 'full' && !c.paused).map((c) => `${c.keyspace}.${c.table}`));
+  }
+
   /** The unpaused channels of one destination that capture `keyspace.table`. */
   channelsOf(destination: string, keyspace: string, table: string): Channel[] {
     return this.channels().filter((c) => c.destination === destination && c.keyspace === keyspace && c.table === table && !c.paused);

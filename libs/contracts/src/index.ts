@@ -2,7 +2,7 @@ export type { DependencyState, HealthReport } from './health';
 export { HEARTBEAT_VERSION, type Heartbeat, heartbeatKey, type HeartbeatState, parseHeartbeat } from './heartbeat';
 export type { Logger } from './logger';
 export { DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from './raw-mutation';
-export type { MutationEvent } from './mutation';
+export type { MutationEvent, RowImage, RowImages } from './mutation';
 export {
   type Channel,
   channelSchema,
@@ -30,6 +30,7 @@ export {
   type DeleteKind,
   type ElementsChange,
   type ElementWrite,
+  type ImageMarker,
   parseChangeEvent,
   type RangeBound,
   type WriteChangeEvent,

@@ -16,3 +16,4 @@ export {
   type TransactionScope,
 } from './kafka-connection';
 
+export { kafkaTransport, type KafkaTransportSettings } from './kafka-transport';

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { z } from 'zod';
 import { port } from '@meridian/config';
+import { kafkaTransport } from '@meridian/kafka';
 import { runService } from './run-service';
+import { ServiceModule } from './service.module';
 
 @Module({})
 class EmptyModule {}
@@ -51,5 +53,47 @@ describe('runService', () => {
     expect(process.exitCode).toBeUndefined();
     expect(written).toContain('unit-service: a service for tests');
     expect(written).toContain('UNIT_PORT  HTTP port');
+  });
+});
+
+describe('runService with a microservice', () => {
+  let written: string;
+  const spies: jest.SpyInstance[] = [];
+
+  beforeEach(() => {
+    written = '';
+    const capture = (chunk: string | Uint8Array) => {
+      written += String(chunk);
+      return true;
+    };
+    spies.push(jest.spyOn(process.stderr, 'write').mockImplementation(capture), jest.spyOn(process.stdout, 'write').mockImplementation(capture));
+    spies.push(jest.spyOn(process, 'exit').mockImplementation(() => undefined as never));
+    process.exitCode = undefined;
+  });
+
+  afterEach(() => {
+    for (const spy of spies.splice(0)) spy.mockRestore();
+    process.exitCode = undefined;
+  });
+
+  it('fails to start with exit code 1, naming the topics and Kafka, when Kafka cannot be reached', async () => {
+    // TCP port 1 (tcpmux) is reserved and unused: connecting to it on loopback is refused.
+    const brokers = '127.0.0.1:1';
+    process.env['UNIT_BROKERS'] = brokers;
+    const definition = {
+      name: 'unit-consumer',
+      summary: 'a consumer for tests',
+      schema: z.object({ UNIT_BROKERS: z.string() }),
+      module: () => ServiceModule.forRoot({ name: 'unit-consumer', dc: 'dc1', config: { MERIDIAN_HEARTBEAT_MS: 60_000, MERIDIAN_STATUS_TOPIC: 'status' }, kafkaBrokers: [{ host: '127.0.0.1', port: 1 }] }),
+      http: () => ({ host: '127.0.0.1', port: 0 }),
+      microservice: () => ({
+        options: kafkaTransport({ brokers: [brokers], clientId: 'unit', groupId: 'unit' }),
+        description: 'unit.events as group unit',
+        topics: [{ topic: 'unit.events', partitions: 1 }],
+      }),
+    };
+    await runService(definition, []);
+    expect(process.exitCode).toBe(1);
+    expect(written).toContain(`failed to start: cannot make sure the topics it consumes exist (unit.events): Kafka at ${brokers} is unavailable`);
   });
 });

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { uniqueName } from './unique-name';
 import { waitFor } from './wait-for';
 
@@ -13,6 +14,11 @@ describe('waitFor', () => {
     await expect(waitFor('the broker', () => Promise.reject(new Error('ECONNREFUSED')), { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow(
       'timed out after 30 ms waiting for the broker: ECONNREFUSED',
     );
+  });
+
+  it("names the last error also when it comes from another realm, as fetch's do in a test", async () => {
+    const foreign = runInNewContext('new TypeError("fetch failed")') as Error;
+    await expect(waitFor('the service', () => Promise.reject(foreign), { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow('timed out after 30 ms waiting for the service: fetch failed');
   });
 });
 

@@ -13,7 +13,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+      // Not instanceof: errors may come from another realm (fetch's, inside a test sandbox).
+      const message = typeof lastError === 'object' && lastError !== null && 'message' in lastError ? String(lastError.message) : undefined;
+      const reason = message === undefined ? '' : `: ${message}`;
       throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${what}${reason}`);
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));

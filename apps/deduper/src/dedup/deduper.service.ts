@@ -1,11 +1,22 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CassandraConnection } from '@meridian/cassandra';
 import { type GroupConsumer, KafkaConnection, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
 import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
 import type { DeduperConfig } from '../config';
+import { FullImageTables } from '../images/full-image-tables';
+import { GuardedImageReader } from '../images/image-reader';
+import { withRowImages } from '../images/row-images';
 import { dedupBatch } from './dedup-batch';
 import { type ChangelogEntry, DedupWindow } from './dedup-window';
 
 const RETRY_MS = 2000;
+/**
+ * After a row read found Cassandra unable to answer, how long reads are not tried: long
+ * enough that an outage costs one timeout per few seconds rather than per batch, short
+ * enough that images come back soon after Cassandra does.
+ */
+const IMAGE_READ_PAUSE_MS = 5000;
+const READ_SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** V8's cost of one remembered digest (a 64-character string and a Map entry), as bench/pipeline measures it: about 110 bytes. */
 const BYTES_PER_ENTRY_ESTIMATE = 110;
 
@@ -29,13 +40,28 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   private stopped = false;
   private readonly failures = new FailureNotice((line) => this.logger.warn(line));
   private readonly figures;
+  private readonly imageTables: FullImageTables;
+  private readonly imageReader: GuardedImageReader;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: DeduperConfig,
     private readonly kafka: KafkaConnection,
+    cassandra: CassandraConnection,
     metrics: Metrics,
   ) {
+    this.imageTables = new FullImageTables(kafka, config.MERIDIAN_CONFIG_TOPIC, config.MERIDIAN_DEDUPER_GROUP, new Logger('FullImages'));
+    const images = metrics.counter('meridian_deduper_image_reads_total', 'Full-row images given, by status (full, not_found, read_failed)', ['status']);
+    const readSeconds = metrics.histogram('meridian_deduper_image_read_seconds', 'Time of each full-row image read tried', READ_SECONDS_BUCKETS);
+    const tables = metrics.gauge('meridian_deduper_image_tables', 'Tables whose rows are read back for full-row images');
+    tables.set(0);
+    this.imageReader = new GuardedImageReader(
+      cassandra,
+      { timeoutMs: config.MERIDIAN_IMAGE_READ_TIMEOUT_MS, pauseMs: IMAGE_READ_PAUSE_MS },
+      { image: (status) => images.inc({ status }), readSeconds: (seconds) => readSeconds.observe(seconds) },
+      (line) => this.logger.warn(line),
+    );
     this.figures = {
+      imageTables: tables,
       consumed: metrics.counter('meridian_deduper_records_in_total', 'Raw mutation records consumed'),
       passed: metrics.counter('meridian_deduper_events_out_total', 'Mutation events committed to the mutations topic'),
       duplicates: metrics.counter('meridian_deduper_duplicates_total', 'Copies recognised and dropped'),
@@ -53,6 +79,7 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     clearTimeout(this.timer);
     await this.consumer?.stop().catch(() => undefined);
+    await this.imageTables.stop();
     await Promise.allSettled([...this.producers.values()].map((p) => p.close()));
   }
 
@@ -60,10 +87,14 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
     if (!this.stopped) this.timer = setTimeout(() => void this.start(), delayMs);
   }
 
-  /** Creates the topics and joins the group; retried until Kafka and the raw topic are there. */
+  /**
+   * Creates the topics, learns which tables want full-row images, and joins the group;
+   * retried until Kafka and the raw topic are there.
+   */
   private async start(): Promise<void> {
     const { MERIDIAN_RAW_TOPIC: raw, MERIDIAN_DEDUP_CHANGELOG_TOPIC: changelog } = this.config;
     try {
+      await this.imageTables.start();
       const partitions = await this.kafka.partitionCount(raw);
       if (partitions === undefined) throw new Error(`${raw} does not exist yet (the cdc-readers create it)`);
       await this.kafka.createTopics([
@@ -100,8 +131,12 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
       const window = this.windows.get(batch.partition) ?? this.newWindow(batch.partition);
       const producer = await this.producerFor(batch.partition);
       const outcome = dedupBatch(batch.records, window, Date.now());
+      // Read before the transaction begins, so that no transaction stays open while Cassandra answers.
+      const fullTables = this.imageTables.tables;
+      this.figures.imageTables.set(fullTables.size);
+      const events = await withRowImages(outcome.events, fullTables, this.imageReader, this.config.MERIDIAN_IMAGE_READ_CONCURRENCY);
       await producer.transaction(async (tx) => {
-        if (outcome.events.length > 0) await tx.send(this.config.MERIDIAN_MUTATIONS_TOPIC, outcome.events);
+        if (events.length > 0) await tx.send(this.config.MERIDIAN_MUTATIONS_TOPIC, events);
         if (outcome.changelog.length > 0) await tx.send(this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, outcome.changelog.map((entry) => changelogRecord(entry, batch.partition)));
         if (outcome.rejected.length > 0) {
           await tx.send(

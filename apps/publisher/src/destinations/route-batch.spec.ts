@@ -54,6 +54,22 @@ describe('routeBatch', () => {
     expect(routed.rejected).toEqual([]);
   });
 
+  it("gives a destination whose channel asks for full images the row read back, and a delta destination of the same table the write", () => {
+    const both = configWith([
+      ['destination/full', { name: 'full', topic: 'full' }],
+      ['destination/delta', { name: 'delta', topic: 'delta' }],
+      ['channel/orders-full', { name: 'orders-full', keyspace: 'shop', table: 'orders', destination: 'full', image: 'full' }],
+      ['channel/orders-delta', { name: 'orders-delta', keyspace: 'shop', table: 'orders', destination: 'delta' }],
+    ]);
+    const written = mutation(0, 'orders', 1, 'new');
+    const value = JSON.parse(written.value!.toString()) as object;
+    const read = { ...written, value: Buffer.from(JSON.stringify({ ...value, images: { rows: [{ status: 'full', columns: { payload: 'new', qty: 3 }, ts_ms: 9 }] } })) };
+    const sent = (name: string) => JSON.parse(routeBatch([read], both.destination(name) as Destination, both, 1024 * 1024, 0).records[0]!.value) as Record<string, unknown>;
+    expect(sent('full')).toMatchObject({ after: { payload: 'new', qty: 3 }, changed: ['payload'], image: { status: 'full', ts_ms: 9 } });
+    expect(sent('delta')).toMatchObject({ after: { payload: 'new' }, changed: ['payload'] });
+    expect(sent('delta')).not.toHaveProperty('image');
+  });
+
   it('sets aside, with the reason, what cannot be read or is larger than a destination takes', () => {
     const bad = { key: null, value: Buffer.from('{"version":7}'), offset: '0' };
     const routed = routeBatch([bad, mutation(1, 'orders', 1, 'x'.repeat(5000)), mutation(2, 'orders', 2)], d1, config, 4096, 0);

@@ -34,7 +34,9 @@ export function routeBatch(records: readonly MutationRecord[], destination: Dest
     const channels = config.channelsOf(destination.name, keyspace, table);
     if (channels.length === 0) continue;
     const topic = destinationTopic(destination, keyspace, table);
-    for (const change of toChangeEvents(event, nowMs)) {
+    // A full image holds everything a delta does, so one full channel is enough to want it.
+    const image = channels.some((c) => c.image === 'full') ? 'full' : 'delta';
+    for (const change of toChangeEvents(event, nowMs, image)) {
       const value = JSON.stringify(change);
       const bytes = Buffer.byteLength(value);
       if (bytes > maxEventBytes) {
@@ -59,5 +61,6 @@ function parseMutationEvent(record: MutationRecord): MutationEvent<PartitionUpda
   const event = value as Partial<MutationEvent<PartitionUpdate>> | null;
   if (event?.version !== RAW_MUTATION_VERSION) return `unknown mutation event version ${JSON.stringify(event?.version)} (this publisher reads ${RAW_MUTATION_VERSION})`;
   if (typeof event.update?.keyspace !== 'string' || typeof event.update.table !== 'string') return 'no update with keyspace and table';
+  if (event.images !== undefined && !Array.isArray((event.images as { rows?: unknown } | null)?.rows)) return 'images without rows';
   return event as MutationEvent<PartitionUpdate>;
 }

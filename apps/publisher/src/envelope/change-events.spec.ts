@@ -28,26 +28,31 @@ interface Manifest {
   readonly nodes: readonly { readonly name: string; readonly dc: string; readonly segments: readonly { readonly file: string }[] }[];
 }
 
-/** Each node's change events of the corpus keyspace's cdc tables, in segment order. */
-function corpusEvents(variant: string): Map<string, ChangeEvent[]> {
+/** Each node's mutation events of the corpus keyspace's cdc tables, in segment order. */
+function corpusMutations(variant: string): Map<string, MutationEvent<PartitionUpdate>[]> {
   const dir = join(CORPUS, variant);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
   const description = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8')) as SchemaDescription;
   const schema = new SchemaIndex(description);
   const cdcTables = new Set(description.tables.filter((t) => t.keyspace === 'corpus' && t.cdc).map((t) => t.id));
-  const byNode = new Map<string, ChangeEvent[]>();
+  const byNode = new Map<string, MutationEvent<PartitionUpdate>[]>();
   for (const node of manifest.nodes) {
-    const events: ChangeEvent[] = [];
+    const mutations: MutationEvent<PartitionUpdate>[] = [];
     for (const { file } of node.segments) {
       const read = readSegment(readFileSync(join(dir, node.name, file)), { schema, segment: file });
       for (let step = read.next(); !step.done; step = read.next()) {
         if (step.value.kind !== 'mutation') continue;
-        for (const update of step.value.updates.filter((u) => cdcTables.has(u.tableId))) events.push(...toChangeEvents(mutation(node, update), NOW_MS));
+        for (const update of step.value.updates.filter((u) => cdcTables.has(u.tableId))) mutations.push(mutation(node, update));
       }
     }
-    byNode.set(node.name, events);
+    byNode.set(node.name, mutations);
   }
   return byNode;
+}
+
+/** Each node's change events of the corpus keyspace's cdc tables, in segment order. */
+function corpusEvents(variant: string): Map<string, ChangeEvent[]> {
+  return new Map([...corpusMutations(variant)].map(([node, mutations]) => [node, mutations.flatMap((m) => toChangeEvents(m, NOW_MS))]));
 }
 
 function mutation(node: { name: string; dc: string }, update: PartitionUpdate): MutationEvent<PartitionUpdate> {
@@ -74,6 +79,19 @@ test('the examples of the contract doc are events of corpus v7', () => {
   const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1]!) as unknown);
   expect(examples.length).toBe(3);
   for (const example of examples) expect(events).toContainEqual(example);
+});
+
+test('the full-image example of the contract doc is the corpus UPDATE of t_rows with its row read back', () => {
+  const doc = readFileSync(join(CORPUS, '..', '..', 'contracts', 'docs', 'change-event.md'), 'utf8');
+  const [example] = [...doc.matchAll(/```json full-image\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1]!) as WriteChangeEvent);
+  if (!example) throw new Error('no full-image example in the doc');
+  const written = corpusMutations('v7')
+    .get('dc1-n1')!
+    .find((m) => m.update.table === 't_rows' && m.position === example.source.position);
+  if (!written) throw new Error('no such mutation in the corpus');
+  const read: MutationEvent<PartitionUpdate> = { ...written, images: { rows: [{ status: 'full', columns: { n: 1, v: 'one, updated' }, ts_ms: NOW_MS }] } };
+  expect(toChangeEvents(read, NOW_MS, 'full')).toEqual([example]);
+  expect(toChangeEvents(read, NOW_MS, 'delta')).toEqual([{ ...example, after: { v: 'one, updated' }, image: undefined }].map((e) => JSON.parse(JSON.stringify(e)) as unknown));
 });
 
 describe.each(['v7', 'v8'])('the change events of corpus variant %s', (variant) => {
@@ -352,6 +370,56 @@ describe('toChangeEvents', () => {
       ['d', '10'],
       ['c', '20'],
     ]);
+  });
+
+  describe('on a channel with full images', () => {
+    const written = (value: string) => ({ clustering: { ck: 1 }, liveness: null, deletion: null, cells: { v: { value, timestamp: '20' } } });
+    const deletedOnly = { clustering: { ck: 2 }, liveness: null, deletion: { markedForDeleteAt: '10', localDeletionTime: 1 }, cells: {} };
+    const withImages = (images: MutationEvent['images'], rows: PartitionUpdate['rows'] = [written('x')]) => ({ ...update(rows), ...(images ? { images } : {}) });
+    const checked = (events: ChangeEvent[]) => {
+      for (const event of events) {
+        expect(parseChangeEvent(JSON.parse(JSON.stringify(event)))).toEqual(event);
+        expect(validate(event)).toBe(true);
+      }
+      return events;
+    };
+
+    it('puts the row as read in after, every column, and keeps changed and cells the write', () => {
+      const [event] = checked(toChangeEvents(withImages({ rows: [{ status: 'full', columns: { v: 'y', n: null, l: [1, 2] }, ts_ms: 7 }] }), 5, 'full'));
+      expect(event).toMatchObject({ op: 'u', after: { v: 'y', n: null, l: [1, 2] }, changed: ['v'], cells: { v: { writetime_us: '20' } }, image: { status: 'full', ts_ms: 7 } });
+    });
+
+    it('leaves a delta channel the write, without an image, whatever was read', () => {
+      const [event] = checked(toChangeEvents(withImages({ rows: [{ status: 'full', columns: { v: 'y', n: 3 }, ts_ms: 7 }] }), 5));
+      expect(event).toMatchObject({ after: { v: 'x' } });
+      expect(event && 'image' in event).toBe(false);
+    });
+
+    it('gives the write, marked, when there is no image: not found, a failed read, none read, a column gone', () => {
+      const marked = (images: MutationEvent['images']) => {
+        const [event] = checked(toChangeEvents(withImages(images), 5, 'full'));
+        if (!event || event.op === 'd') throw new Error('expected a write');
+        expect(event.after).toEqual({ v: 'x' });
+        return event.image;
+      };
+      expect(marked({ rows: [{ status: 'not_found', ts_ms: 7 }] })).toEqual({ status: 'not_found', ts_ms: 7 });
+      expect(marked({ rows: [{ status: 'read_failed', reason: 'Cassandra query failed: timeout' }] })).toEqual({ status: 'read_failed', reason: 'Cassandra query failed: timeout' });
+      expect(marked(undefined)).toEqual({ status: 'read_failed', reason: expect.stringMatching(/^not read back: no channel of the table asked for full images/) as unknown });
+      expect(marked({ rows: [] })).toEqual({ status: 'read_failed', reason: 'no image of this row' });
+      expect(marked({ rows: [{ status: 'full', columns: { n: 1 }, ts_ms: 7 }] })).toEqual({ status: 'read_failed', reason: 'the row as read has no column v (dropped since the write?)' });
+    });
+
+    it('takes the static row its own image and each row the image at its index; deletions have none', () => {
+      const rows = [deletedOnly, written('x')];
+      const event = { ...withImages({ static: { status: 'full', columns: { s: 'S' }, ts_ms: 7 }, rows: [null, { status: 'full', columns: { v: 'x', n: 1 }, ts_ms: 7 }] }, rows) };
+      const withStatic = { ...event, update: { ...event.update, staticRow: { clustering: {}, liveness: null, deletion: null, cells: { s: { value: 'S', timestamp: '20' } } } } };
+      const events = checked(toChangeEvents(withStatic, 5, 'full'));
+      expect(events.map((e) => [e.op, e.key, e.after, e.op === 'd' ? undefined : e.image?.status])).toEqual([
+        ['u', { id: 1 }, { s: 'S' }, 'full'],
+        ['d', { id: 1, ck: 2 }, null, undefined],
+        ['u', { id: 1, ck: 1 }, { v: 'x', n: 1 }, 'full'],
+      ]);
+    });
   });
 
   it("lists a collection's elements with their own writetimes when they differ", () => {

@@ -13,7 +13,9 @@ import {
   type DeleteKind,
   type ElementsChange,
   type ElementWrite,
+  type ImageMarker,
   type MutationEvent,
+  type RowImage,
   type WriteChangeEvent,
   type WriteTime,
 } from '@meridian/contracts';
@@ -23,13 +25,17 @@ export const PUBLISHER_VERSION = (JSON.parse(readFileSync(join(__dirname, '..', 
 
 type Key = Readonly<Record<string, CqlJson>>;
 
+/** What a channel asks for: the columns written, or the whole row (libs/contracts/src/config.ts). */
+export type Image = 'delta' | 'full';
+
 /**
  * The change events of one mutation's partition update, in the order Cassandra applies
  * its parts: the partition deletion, the range deletions, the static row, the rows. A
  * row that is deleted and written in the same mutation (a batch) gives a `d` event and
- * then its write.
+ * then its write. With `full`, each write's `after` is the row the deduper read back
+ * (the event's `images`), marked in `image`.
  */
-export function toChangeEvents(event: MutationEvent<PartitionUpdate>, nowMs: number): ChangeEvent[] {
+export function toChangeEvents(event: MutationEvent<PartitionUpdate>, nowMs: number, image: Image = 'delta'): ChangeEvent[] {
   const update = event.update;
   const source = (writetime: bigint): ChangeSource => ({
     connector: CHANGE_EVENT_CONNECTOR,
@@ -55,20 +61,23 @@ export function toChangeEvents(event: MutationEvent<PartitionUpdate>, nowMs: num
     source: source(BigInt(marker.markedForDeleteAt)),
     ts_ms: nowMs,
   });
-  const rowEvents = (key: Key, row: Row, isStatic: boolean): ChangeEvent[] => {
+  const rowEvents = (key: Key, row: Row, isStatic: boolean, rowImage: RowImage | null | undefined): ChangeEvent[] => {
     const events: ChangeEvent[] = [];
     if (row.deletion) events.push(deletion(key, 'row', row.deletion));
     const write = rowWrite(row);
     if (write) {
+      const changed = Object.keys(row.cells);
+      const full = image === 'full' ? fullRow(write.after, changed, rowImage, event.images !== undefined) : undefined;
       events.push({
         version: CHANGE_EVENT_VERSION,
         op: row.liveness ? 'c' : 'u',
         key,
-        after: write.after,
-        changed: Object.keys(row.cells),
+        after: full?.after ?? write.after,
+        changed,
         cells: write.cells,
         ...(write.liveness ? { liveness: write.liveness } : {}),
         ...(isStatic ? { static: true as const } : {}),
+        ...(full ? { image: full.image } : {}),
         source: source(write.newest),
         ts_ms: nowMs,
       } satisfies WriteChangeEvent);
@@ -79,9 +88,23 @@ export function toChangeEvents(event: MutationEvent<PartitionUpdate>, nowMs: num
   const events: ChangeEvent[] = [];
   if (update.partitionDeletion) events.push(deletion(update.key, 'partition', update.partitionDeletion));
   for (const tombstone of update.rangeTombstones) events.push(deletion(update.key, 'range', tombstone.deletion, tombstone));
-  if (update.staticRow) events.push(...rowEvents(update.key, update.staticRow, true));
-  for (const row of update.rows) events.push(...rowEvents({ ...update.key, ...row.clustering }, row, false));
+  if (update.staticRow) events.push(...rowEvents(update.key, update.staticRow, true, event.images?.static));
+  update.rows.forEach((row, i) => events.push(...rowEvents({ ...update.key, ...row.clustering }, row, false, event.images?.rows[i])));
   return events;
+}
+
+/**
+ * A write's `after` and `image` on a full-image channel: the row as read back when there
+ * is one, else the write itself with the reason, so that no event waits for a read.
+ */
+function fullRow(written: Record<string, ColumnValue>, changed: readonly string[], image: RowImage | null | undefined, imagesRead: boolean): { after: Record<string, ColumnValue>; image: ImageMarker } {
+  const without = (reason: string) => ({ after: written, image: { status: 'read_failed' as const, reason } });
+  if (!image) return without(imagesRead ? 'no image of this row' : 'not read back: no channel of the table asked for full images when the deduper passed this mutation');
+  if (image.status === 'not_found') return { after: written, image: { status: 'not_found', ts_ms: image.ts_ms } };
+  if (image.status === 'read_failed') return without(image.reason);
+  const missing = changed.filter((column) => !(column in image.columns));
+  if (missing.length > 0) return without(`the row as read has no column ${missing.join(', ')} (dropped since the write?)`);
+  return { after: { ...image.columns }, image: { status: 'full', ts_ms: image.ts_ms } };
 }
 
 interface RowWrite {
