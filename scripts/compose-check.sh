@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Checks the Docker compose deployment (infra/compose/compose.yaml) on a machine with
-# Podman and no registry, the way it was tested here: Debian's docker-compose 1.29
-# against Podman's Docker-compatible API, with images built locally.
+# Podman and no container registry: Debian's docker-compose 1.29 against Podman's
+# Docker-compatible API, with every image built locally.
 #
 #   scripts/compose-check.sh [--keep]
 #
 #  1. builds what is missing: the local Cassandra and Kafka images (infra/images, the
 #     containers driver's), the local Node base image (infra/images/node), and then the
 #     Meridian image through the compose file itself;
-#  2. `docker-compose up -d`, and waits until every service is healthy and the one-shot
-#     setup service has finished;
+#  2. `docker-compose up -d`, and waits until every service is healthy;
 #  3. writes rows to a CDC table through dc1 and waits for their change event on a
 #     destination topic in dc2's Kafka (infra/src/compose/compose-check.ts);
-#  4. `docker-compose down -v` (unless --keep), and checks that no container, network or
+#  4. waits for the one-shot setup service and checks that it succeeded;
+#  5. `docker-compose down -v` (unless --keep), and checks that no container, network or
 #     volume of the project is left.
 # Prints how long each step took. Exit code 0 when every step passed.
 #
@@ -30,7 +30,7 @@ keep=no
 case "${1:-}" in
   --keep) keep=yes ;;
   "") ;;
-  -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "usage: scripts/compose-check.sh [--keep]" >&2; exit 2 ;;
 esac
 
@@ -88,7 +88,7 @@ echo "compose-check: CASSANDRA_IMAGE=$CASSANDRA_IMAGE KAFKA_IMAGE=$KAFKA_IMAGE N
 took "images ready"
 
 step "docker-compose build (the Meridian image)"
-compose build --build-arg "NODE_IMAGE=$NODE_IMAGE" meridian-image
+compose build meridian-image
 took "built"
 
 # Health checks, run here when the engine is Podman without systemd (see above).
@@ -129,40 +129,50 @@ up_began=$SECONDS
 compose up -d
 took "up -d returned"
 
-step "waiting for every service to be healthy and for setup to finish"
+step "waiting for every service to be healthy"
 services=$(compose config --services)
+# State of a service's container: "<status> <exit code> <health>".
+state_of() {
+  local id
+  id=$(compose ps -q "$1" 2>/dev/null || true)
+  if [[ -z $id ]]; then echo "not-created - -"; return; fi
+  docker inspect --format '{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}}' "$id"
+}
 deadline=$((SECONDS + 600))
 while true; do
   waiting=()
   for service in $services; do
-    id=$(compose ps -q "$service" 2>/dev/null || true)
-    [[ -n $id ]] || { waiting+=("$service:not-created"); continue; }
-    state=$(docker inspect --format '{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")
-    read -r status code health <<<"$state"
-    case "$service" in
-      meridian-image | setup)
-        if [[ $status == exited ]]; then
-          [[ $code == 0 ]] || { compose logs --no-color --tail=30 "$service" >&2; fail "$service exited with code $code"; }
-        else
-          waiting+=("$service:$status")
-        fi ;;
-      *)
-        [[ $status == running ]] || { compose logs --no-color --tail=30 "$service" >&2; fail "$service is $status (exit code $code)"; }
-        [[ $health == healthy ]] || waiting+=("$service:${health:-no-health}") ;;
-    esac
+    [[ $service == setup ]] && continue
+    read -r status code health <<<"$(state_of "$service")"
+    if [[ $service == meridian-image ]]; then
+      [[ $status != exited || $code == 0 ]] || fail "$service exited with code $code"
+      [[ $status == exited ]] || waiting+=("$service:$status")
+      continue
+    fi
+    [[ $status == running || $status == not-created || $status == created ]] || { compose logs --no-color --tail=30 "$service" >&2; fail "$service is $status (exit code $code)"; }
+    [[ $health == healthy ]] || waiting+=("$service:$status/$health")
   done
   ((${#waiting[@]} == 0)) && break
   ((SECONDS < deadline)) || { compose ps >&2; fail "still waiting after 600 s for: ${waiting[*]}"; }
   sleep 5
 done
 compose ps
-echo "compose-check: cold up: every service healthy and setup done $((SECONDS - up_began)) s after up -d"
-compose logs --no-color setup | sed 's/^/  /'
+echo "compose-check: cold up: every service healthy $((SECONDS - up_began)) s after up -d began"
 took "healthy"
 
 step "a row written in dc1 arrives as a change event in dc2"
 node --conditions=@meridian/source --import tsx infra/src/compose/compose-check.ts --address "$MERIDIAN_PUBLISH_ADDRESS"
 took "cross-DC check"
+
+step "the setup service: the demo's destinations and channels"
+deadline=$((SECONDS + 300))
+until read -r status code _ <<<"$(state_of setup)" && [[ $status == exited ]]; do
+  ((SECONDS < deadline)) || fail "setup has not finished after 300 s"
+  sleep 5
+done
+compose logs --no-color setup | sed 's/^/  /'
+[[ $code == 0 ]] || fail "setup exited with code $code (its channels wait for the shop tables, which order-service and inventory-service create)"
+took "setup done"
 
 take_down
 trap - EXIT

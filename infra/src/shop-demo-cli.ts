@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { configureShop, formatSummary, runShopDemo } from './shop-demo';
+import { configureShop, formatSummary, runShopDemo, type ShopEndpoints } from './shop-demo';
 
-const USAGE = `Usage: node infra/dist/shop-demo-cli.js --dc1 URL --dc2 URL [--orders N --order-service URL --inventory-service URL] [--rate R]
+const USAGE = `Usage: node infra/dist/shop-demo-cli.js --dc1 URL --dc2 URL
+         [--orders N --order-service URL --inventory-service URL --dc1-publisher URL --dc2-publisher URL] [--rate R]
 
 The demo's order flow against services that are already running (the Docker compose
 deployment runs it as its "setup" service). Configures the demo's destinations and
@@ -11,7 +12,8 @@ shop.orders table is published in dc2, shop.reservations in dc1. Each channel wa
 
 With --orders N (default 0), it then stocks three products in dc2 through
 inventory-service, places N orders in dc1 through order-service at R per second (default
-4), shows each order's round trip as it happens and prints a summary.
+4), shows each order's round trip as it happens, with the change events each DC's
+publisher committed (from its /metrics), and prints a summary.
 
 Exit codes: 0 done, 1 a service refused or did not answer in time, 2 bad usage.
 `;
@@ -22,8 +24,8 @@ interface Options {
   readonly coordinators: { readonly dc1: string; readonly dc2: string };
   readonly orders: number;
   readonly rate: number;
-  readonly orderService: string | undefined;
-  readonly inventoryService: string | undefined;
+  /** Only with orders. */
+  readonly services?: Omit<ShopEndpoints, 'coordinators'>;
 }
 
 function parse(argv: readonly string[]): Options | 'help' {
@@ -34,6 +36,8 @@ function parse(argv: readonly string[]): Options | 'help' {
       dc2: { type: 'string' },
       'order-service': { type: 'string' },
       'inventory-service': { type: 'string' },
+      'dc1-publisher': { type: 'string' },
+      'dc2-publisher': { type: 'string' },
       orders: { type: 'string', default: '0' },
       rate: { type: 'string', default: '4' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -55,10 +59,14 @@ function parse(argv: readonly string[]): Options | 'help' {
   if (!(rate > 0 && rate <= 100)) problems.push(`--rate must be a number of orders per second above 0 and at most 100, got "${values.rate}"`);
   const coordinators = { dc1: url('dc1', values.dc1), dc2: url('dc2', values.dc2) };
   const services = orders > 0
-    ? { orderService: url('order-service', values['order-service']), inventoryService: url('inventory-service', values['inventory-service']) }
-    : { orderService: values['order-service'], inventoryService: values['inventory-service'] };
+    ? {
+        orderService: url('order-service', values['order-service']),
+        inventoryService: url('inventory-service', values['inventory-service']),
+        publishers: { dc1: url('dc1-publisher', values['dc1-publisher']), dc2: url('dc2-publisher', values['dc2-publisher']) },
+      }
+    : undefined;
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
-  return { coordinators, orders, rate, ...services };
+  return { coordinators, orders, rate, ...(services ? { services } : {}) };
 }
 
 async function main(): Promise<number> {
@@ -77,12 +85,12 @@ async function main(): Promise<number> {
     process.stdout.write(`${line}\n`);
   };
   try {
-    if (options.orders === 0 || options.orderService === undefined || options.inventoryService === undefined) {
+    if (!options.services) {
       await configureShop(options.coordinators, log);
       return 0;
     }
     const summary = await runShopDemo(
-      { coordinators: options.coordinators, orderService: options.orderService, inventoryService: options.inventoryService },
+      { coordinators: options.coordinators, ...options.services },
       { orders: options.orders, ratePerSecond: options.rate, settleTimeoutMs: 120_000, log },
     );
     log('\nSummary:');
