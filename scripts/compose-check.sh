@@ -11,7 +11,8 @@
 #  2. `docker-compose up -d`, and waits until every service is healthy;
 #  3. writes rows to a CDC table through dc1 and waits for their change event on a
 #     destination topic in dc2's Kafka (infra/src/compose/compose-check.ts);
-#  4. waits for the one-shot setup service and checks that it succeeded;
+#  4. waits for the one-shot setup service and checks that it succeeded, then runs the
+#     demo's order flow through it (12 orders placed in dc1, decided in dc2);
 #  5. `docker-compose down -v` (unless --keep), and checks that no container, network or
 #     volume of the project is left.
 # Prints how long each step took. Exit code 0 when every step passed.
@@ -173,6 +174,10 @@ done
 compose logs --no-color setup | sed 's/^/  /'
 [[ $code == 0 ]] || fail "setup exited with code $code (its channels wait for the shop tables, which order-service and inventory-service create)"
 took "setup done"
+
+step "the demo's order flow: setup --orders 12"
+compose run --rm -T setup --orders 12 --rate 4 | sed 's/^/  /'
+took "order flow"
 
 take_down
 trap - EXIT

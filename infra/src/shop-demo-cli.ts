@@ -15,7 +15,8 @@ inventory-service, places N orders in dc1 through order-service at R per second 
 4), shows each order's round trip as it happens, with the change events each DC's
 publisher committed (from its /metrics), and prints a summary.
 
-Exit codes: 0 done, 1 a service refused or did not answer in time, 2 bad usage.
+Exit codes: 0 done, 1 a service refused or did not answer in time, or an order was
+still pending 120 s after the last was placed, 2 bad usage.
 `;
 
 class UsageError extends Error {}
@@ -95,6 +96,10 @@ async function main(): Promise<number> {
     );
     log('\nSummary:');
     for (const line of formatSummary(summary)) log(`  ${line}`);
+    if (summary.pending > 0) {
+      process.stderr.write(`error: ${summary.pending} of ${summary.placed} orders were still pending after 120 s\n`);
+      return 1;
+    }
     return 0;
   } catch (error) {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
