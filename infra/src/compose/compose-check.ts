@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const problems = [
       event.source.dc !== 'dc2' ? `source.dc is ${event.source.dc}, not dc2` : '',
       event.source.keyspace !== keyspace || event.source.table !== 'notes' ? `source names ${event.source.keyspace}.${event.source.table}` : '',
-      typeof event.key['id'] !== 'string' || !String(event.key['id']).startsWith('row-') ? `key ${JSON.stringify(event.key)} is not one of the rows written` : '',
+      typeof event.key['id'] !== 'string' || !event.key['id'].startsWith('row-') ? `key ${JSON.stringify(event.key)} is not one of the rows written` : '',
       event.op !== 'c' ? `op is ${event.op}, not c (an INSERT)` : '',
     ].filter((p) => p !== '');
     if (problems.length > 0) throw new CheckError(`the change event is not the row written: ${problems.join('; ')}`);
