@@ -98,10 +98,12 @@ engine=$(docker version 2>/dev/null || true)
 if [[ $engine == *'Podman Engine'* && $(cat /proc/1/comm 2>/dev/null) != systemd ]]; then
   (
     while true; do
-      # Every running container of the project; one without a health check just says so.
+      # Every running container of the project at once, as an engine would; one without a
+      # health check just says so.
       for id in $(podman ps --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" --format '{{.ID}}' 2>/dev/null); do
-        podman healthcheck run "$id" >/dev/null 2>&1 || true
+        podman healthcheck run "$id" >/dev/null 2>&1 &
       done
+      wait
       sleep 5
     done
   ) &
@@ -132,19 +134,28 @@ took "up -d returned"
 
 step "waiting for every service to be healthy"
 services=$(compose config --services)
-# State of a service's container: "<status> <exit code> <health>".
+# "<service> <status> <exit code> <health>" of every container of the project, in one call.
+states() {
+  local ids
+  ids=$(docker ps -aq --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")
+  [[ -z $ids ]] && return 0
+  # shellcheck disable=SC2086 # one argument per id
+  docker inspect --format '{{index .Config.Labels "com.docker.compose.service"}} {{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}}' $ids
+}
+# "<status> <exit code> <health>" of one service's container ("not-created - -" before it exists).
 state_of() {
-  local id
-  id=$(compose ps -q "$1" 2>/dev/null || true)
-  if [[ -z $id ]]; then echo "not-created - -"; return; fi
-  docker inspect --format '{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}}' "$id"
+  local found
+  found=$(states | awk -v s="$1" '$1 == s { print $2, $3, $4; exit }')
+  echo "${found:-not-created - -}"
 }
 deadline=$((SECONDS + 600))
 while true; do
   waiting=()
+  current=$(states)
   for service in $services; do
     [[ $service == setup ]] && continue
-    read -r status code health <<<"$(state_of "$service")"
+    found=$(awk -v s="$service" '$1 == s { print $2, $3, $4; exit }' <<<"$current")
+    read -r status code health <<<"${found:-not-created - -}"
     if [[ $service == meridian-image ]]; then
       [[ $status != exited || $code == 0 ]] || fail "$service exited with code $code"
       [[ $status == exited ]] || waiting+=("$service:$status")
@@ -155,7 +166,7 @@ while true; do
   done
   ((${#waiting[@]} == 0)) && break
   ((SECONDS < deadline)) || { compose ps >&2; fail "still waiting after 600 s for: ${waiting[*]}"; }
-  sleep 5
+  sleep 2
 done
 compose ps
 echo "compose-check: cold up: every service healthy $((SECONDS - up_began)) s after up -d began"
