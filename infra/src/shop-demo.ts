@@ -49,10 +49,7 @@ class DemoError extends Error {}
 
 export async function runShopDemo(endpoints: ShopEndpoints, options: ShopDemoOptions): Promise<ShopSummary> {
   const { log } = options;
-  log('\nconfiguring Meridian through each DC\'s coordinator:');
-  // dc2 publishes the orders (replicated from dc1) to inventory-service; dc1 publishes the reservations (replicated from dc2) to order-service.
-  await configure(endpoints.coordinators.dc2, 'shop-orders', 'shop.orders', 'shop', 'orders', log);
-  await configure(endpoints.coordinators.dc1, 'shop-reservations', 'shop.reservations', 'shop', 'reservations', log);
+  await configureShop(endpoints.coordinators, log);
   for (const [product, available] of Object.entries(STOCK)) {
     await retrying(`stock for ${product}`, () => call('PUT', `${endpoints.inventoryService}/stock/${product}`, { available }), 60_000);
   }
@@ -93,6 +90,18 @@ export async function runShopDemo(endpoints: ShopEndpoints, options: ShopDemoOpt
   }
   const events = await eventsByDc(endpoints).catch(() => eventsAtStart);
   return summarize(orders, ids.length, stock, { dc1: events.dc1 - eventsAtStart.dc1, dc2: events.dc2 - eventsAtStart.dc2 }, (Date.now() - began) / 1000);
+}
+
+/**
+ * The demo's destinations and channels, through each DC's coordinator: dc2 publishes the
+ * orders (replicated from dc1) to inventory-service, dc1 publishes the reservations
+ * (replicated from dc2) to order-service. Waits for each table until the service that owns
+ * it has created it; what exists already is kept, so running it again changes nothing.
+ */
+export async function configureShop(coordinators: ShopEndpoints['coordinators'], log: (line: string) => void): Promise<void> {
+  log('\nconfiguring Meridian through each DC\'s coordinator:');
+  await configure(coordinators.dc2, 'shop-orders', 'shop.orders', 'shop', 'orders', log);
+  await configure(coordinators.dc1, 'shop-reservations', 'shop.reservations', 'shop', 'reservations', log);
 }
 
 export function formatSummary(summary: ShopSummary): string[] {

@@ -4,8 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { renderCassandraYaml } from '../config/cassandra-yaml';
-import { CASSANDRA_CLUSTER_NAME, CASSANDRA_RACK, cassandraDirs, cassandraNodes, type CassandraNodeLayout, kafkaBrokerName, workdirLayout } from '../layout';
+import { cassandraDirs, cassandraNodes, type CassandraNodeLayout, kafkaBrokerName, workdirLayout } from '../layout';
 import { probeCql, probeKafka } from '../probes';
 import { peersWithTokens } from '../ring';
 import type {
@@ -20,14 +19,12 @@ import type {
   TopologyStatus,
 } from '../topology';
 import { COMPONENT_START_TIMEOUT_MS, InfraError, cassandraOptionProblems, findComponent } from '../topology';
+import { CONTAINER_DATA_DIR, CONTAINER_LOG_DIR, containerCassandraEnvironment, containerCassandraYaml, containerKafkaEnvironment, KAFKA_INTERNAL_PORT } from './container-config';
 import { configureContainerEngine } from './container-engine';
 import { selectImages } from './image-selection';
 
 /** Every container and network carries this label, valued with the topology's workdir. */
 const TOPOLOGY_LABEL = 'dev.meridian.topology';
-const CONTAINER_DATA_DIR = '/var/lib/cassandra';
-const CONTAINER_LOG_DIR = '/var/log/cassandra';
-const KAFKA_INTERNAL_PORT = 19092;
 
 interface ContainersState extends Partial<TopologyEndpoints> {
   readonly driver: 'containers';
@@ -112,37 +109,9 @@ export class ContainersDriver implements TopologyDriver {
         node.name,
         containerName(node),
         new tc.GenericContainer(images.cassandra)
-          .withEnvironment({
-            CASSANDRA_CLUSTER_NAME,
-            CASSANDRA_DC: node.dc,
-            CASSANDRA_RACK,
-            CASSANDRA_ENDPOINT_SNITCH: 'GossipingPropertyFileSnitch',
-            CASSANDRA_SEEDS: seeds,
-            CASSANDRA_NUM_TOKENS: '1',
-            MAX_HEAP_SIZE: '1G',
-            HEAP_NEWSIZE: '256M',
-            // A new cluster has no ring to learn: skip the 30 s waits for gossip and ring settling.
-            JVM_EXTRA_OPTS: '-Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.ring_delay_ms=2000',
-          })
+          .withEnvironment(containerCassandraEnvironment(node, seeds))
           // The entrypoint (official or ours) fills in this node's addresses and seeds.
-          .withCopyContentToContainer([
-            {
-              target: '/etc/cassandra/cassandra.yaml',
-              content: renderCassandraYaml({
-                clusterName: CASSANDRA_CLUSTER_NAME,
-                initialToken: node.initialToken,
-                seeds: [seeds],
-                listenAddress: 'localhost',
-                rpcAddress: '0.0.0.0',
-                broadcastAddress: 'localhost',
-                cqlPort: node.cqlPort,
-                storagePort: node.storagePort,
-                dataDir: CONTAINER_DATA_DIR,
-                storageCompatibilityMode: spec.cassandra?.storageCompatibilityMode,
-                commitlogCompression: spec.cassandra?.commitlogCompression,
-              }),
-            },
-          ])
+          .withCopyContentToContainer([{ target: '/etc/cassandra/cassandra.yaml', content: containerCassandraYaml(node, seeds, spec.cassandra) }])
           .withBindMounts([
             { source: nodeDir, target: CONTAINER_DATA_DIR },
             { source: logDir, target: CONTAINER_LOG_DIR },
@@ -176,7 +145,7 @@ export class ContainersDriver implements TopologyDriver {
         kafkaBrokerName(dc),
         name,
         new tc.GenericContainer(images.kafka)
-          .withEnvironment(kafkaEnvironment(name, hostPort))
+          .withEnvironment(containerKafkaEnvironment(name, `127.0.0.1:${hostPort}`, randomBytes(16).toString('base64url')))
           .withExposedPorts({ container: 9092, host: hostPort }, ...kafkaPorts)
           .withWaitStrategy(tc.Wait.forLogMessage(/Kafka Server started/)),
       );
@@ -336,31 +305,6 @@ async function containerLogTail(container: Container, lines = 40): Promise<strin
     at += 8 + size;
   }
   return `--- last lines of its output\n${Buffer.concat(frames).toString('utf8').trimEnd()}`;
-}
-
-/** The apache/kafka image's environment contract: KAFKA_* variables become server.properties. */
-function kafkaEnvironment(containerName: string, hostPort: number): Record<string, string> {
-  return {
-    CLUSTER_ID: randomBytes(16).toString('base64url'),
-    KAFKA_NODE_ID: '1',
-    KAFKA_PROCESS_ROLES: 'broker,controller',
-    KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-    KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-    // PLAINTEXT for the host (published on 127.0.0.1), INTERNAL for containers on the network.
-    KAFKA_LISTENERS: `PLAINTEXT://0.0.0.0:9092,INTERNAL://0.0.0.0:${KAFKA_INTERNAL_PORT},CONTROLLER://localhost:9093`,
-    KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${hostPort},INTERNAL://${containerName}:${KAFKA_INTERNAL_PORT}`,
-    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT',
-    KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
-    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-    KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '10',
-    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-    KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-    KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS: '10',
-    KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
-    KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
-    KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-    KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m',
-  };
 }
 
 /** Every node lists every other node, with its tokens, as a peer (see peersWithTokens). */
