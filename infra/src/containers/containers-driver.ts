@@ -71,7 +71,10 @@ export class ContainersDriver implements TopologyDriver {
     const prefix = `meridian-${id}`;
     const network = `${prefix}-net`;
     const state: ContainersState = { driver: 'containers', network, containers: [] };
-    const saveState = () => writeState(spec.workdir, state);
+    // Containers start side by side and each records itself: one write at a time, or two
+    // renames of the same temporary file race and one fails.
+    let saving: Promise<void> = Promise.resolve();
+    const saveState = () => (saving = saving.catch(() => undefined).then(() => writeState(spec.workdir, state)));
     await mkdir(spec.workdir, { recursive: true });
     await client.network.create({ Name: network, Labels: { [TOPOLOGY_LABEL]: spec.workdir } });
     await saveState();
