@@ -5,6 +5,6 @@ export { runService, type MicroserviceDefinition, type ServiceDefinition } from 
 export { cassandraEnv, kafkaEnv, serviceEnv, type ServiceSettings } from './service-env';
 export { SERVICE_CONFIG, ServiceModule, type ServiceModuleOptions } from './service.module';
 export { ApiErrorFilter, describeError, type ErrorBody } from './api/api-error.filter';
-export { type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from './api/api-errors';
+export { ConflictError, type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from './api/api-errors';
 export { RedeliverOnFailure } from './events/redeliver-on-failure.filter';
 export { RetryLoop, StoppedError } from './events/retry-loop';

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
 import type { Channel } from '@meridian/contracts';
+import { ApiErrorFilter } from '@meridian/service';
 import { ConfigurationService } from '../configuration/configuration.service';
 import { type ChannelStatus, StatusService } from '../status/status.service';
-import { ApiErrorFilter } from './api-error.filter';
 import { ApiTokenGuard } from './api-token.guard';
 
 @Controller('api/channels')

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
 import type { Destination } from '@meridian/contracts';
+import { ApiErrorFilter } from '@meridian/service';
 import { ConfigurationService } from '../configuration/configuration.service';
-import { ApiErrorFilter } from './api-error.filter';
 import { ApiTokenGuard } from './api-token.guard';
 
 @Controller('api/destinations')

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiErrorFilter } from '@meridian/service';
 import { type DestinationProgress, type OffsetResetResult, ProgressService } from '../progress/progress.service';
-import { ApiErrorFilter } from './api-error.filter';
 import { ApiTokenGuard } from './api-token.guard';
 
 @Controller('api/offsets')

@@ -1,6 +1,6 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
+import { ApiErrorFilter } from '@meridian/service';
 import { type StatusReport, StatusService } from '../status/status.service';
-import { ApiErrorFilter } from './api-error.filter';
 
 @Controller('api/status')
 @UseFilters(ApiErrorFilter)

@@ -1,6 +1,6 @@
 import { FakeConfigStore, FakeTableCatalog } from '../testing/fakes';
 import { ConfigurationService } from './configuration.service';
-import { ConflictError, InvalidRequestError, NotFoundError, NotReadyError } from './errors';
+import { ConflictError, InvalidRequestError, NotFoundError, NotReadyError } from '@meridian/service';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 

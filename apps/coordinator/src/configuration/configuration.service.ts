@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Channel, channelSchema, type ConfigKind, configKey, type Destination, destinationSchema } from '@meridian/contracts';
-import { FailureNotice } from '@meridian/service';
+import { ConflictError, FailureNotice, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from '@meridian/service';
 import { ConfigView } from './config-view';
-import { ConflictError, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from './errors';
 import { CONFIG_STORE, type ConfigStore, TABLE_CATALOG, type TableCatalog } from './ports';
 
 const RETRY_MS = 2000;

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SERVICE_CONFIG } from '@meridian/service';
+import { ConflictError, parseRequest, SERVICE_CONFIG } from '@meridian/service';
 import { z } from 'zod';
 import type { CoordinatorConfig } from '../config';
 import { ConfigurationService } from '../configuration/configuration.service';
-import { ConflictError, parseRequest } from '../configuration/errors';
 import { offsetResetSchema, writetimeMs } from './offset-reset';
 import { CONSUMER_GROUPS, type ConsumerGroups } from './ports';
 

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { CassandraUnavailableError } from '@meridian/cassandra';
 import { KafkaUnavailableError } from '@meridian/kafka';
-import { type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError } from './api-errors';
+import { ConflictError, type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError } from './api-errors';
 
 /** What this filter uses of Express' response (its types are not a dependency). */
 interface HttpResponse {
@@ -18,11 +18,12 @@ export interface ErrorBody {
 export function describeError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof InvalidRequestError) return { status: HttpStatus.BAD_REQUEST, body: { error: error.message, problems: error.problems } };
   if (error instanceof NotFoundError) return { status: HttpStatus.NOT_FOUND, body: { error: error.message } };
+  if (error instanceof ConflictError) return { status: HttpStatus.CONFLICT, body: { error: error.message } };
   if (error instanceof NotReadyError || error instanceof KafkaUnavailableError || error instanceof CassandraUnavailableError || isRetriable(error)) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { error: error.message } };
   }
   if (error instanceof HttpException) {
-    // Nest's own (a body that is not JSON, an unknown route): keep the status, flatten the message.
+    // Nest's own (a body that is not JSON, an unknown route, a token guard): keep the status, flatten the message.
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     return { status: error.getStatus(), body: { error: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message } };

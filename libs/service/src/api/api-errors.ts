@@ -23,6 +23,11 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
 
+/** The request is valid, but the current state (configuration, schema, stock) does not allow it: 409. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
 /** The service cannot answer yet (e.g. its schema is not in place): 503. */
 export class NotReadyError extends Error {
   override readonly name = 'NotReadyError';
