@@ -8,3 +8,4 @@ export { ApiErrorFilter, describeError, type ErrorBody } from './api/api-error.f
 export { ConflictError, type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from './api/api-errors';
 export { RedeliverOnFailure } from './events/redeliver-on-failure.filter';
 export { RetryLoop, StoppedError } from './events/retry-loop';
+export { SchemaGate } from './events/schema-gate';
