@@ -36,3 +36,4 @@ export {
   type WriteChangeEvent,
   type WriteTime,
 } from './change-event';
+export { isSkipped, type Skipped, tableChangeEvent } from './table-events';

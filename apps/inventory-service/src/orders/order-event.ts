@@ -1,16 +1,10 @@
-import { type ChangeEvent, parseChangeEvent } from '@meridian/contracts';
+import { isSkipped, type Skipped, tableChangeEvent } from '@meridian/contracts';
 import type { OrderLine } from '../stock/decide-order';
 
 /** A new order, from the change event of its INSERT. */
 export interface PlacedOrder extends OrderLine {
   /** The order's Cassandra writetime (µs). */
   readonly writetimeUs: bigint;
-}
-
-/** A record that is not one to act on; `warn` when it is not what this topic should carry at all. */
-export interface Skipped {
-  readonly skip: string;
-  readonly warn: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -21,14 +15,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * (order-service writing the decision) are skipped quietly, anything else with a warning.
  */
 export function readOrderEvent(value: unknown, keyspace: string): PlacedOrder | Skipped {
-  let event: ChangeEvent;
-  try {
-    event = parseChangeEvent(value);
-  } catch (error) {
-    return { skip: error instanceof Error ? error.message : String(error), warn: true };
-  }
-  const { keyspace: eventKeyspace, table } = event.source;
-  if (eventKeyspace !== keyspace || table !== 'orders') return { skip: `a change of ${eventKeyspace}.${table}, not of ${keyspace}.orders`, warn: true };
+  const event = tableChangeEvent(value, keyspace, 'orders');
+  if (isSkipped(event)) return event;
   if (event.op !== 'c' || event.after['status'] !== 'PENDING') return { skip: `not a new order (op ${event.op})`, warn: false };
   const orderId = event.key['id'];
   const { product_id: productId, quantity } = event.after;
@@ -39,8 +27,4 @@ export function readOrderEvent(value: unknown, keyspace: string): PlacedOrder | 
   ];
   if (problems.length > 0 || typeof orderId !== 'string' || typeof productId !== 'string' || typeof quantity !== 'number') return { skip: `invalid order: ${problems.join('; ')}`, warn: true };
   return { orderId, productId, quantity, writetimeUs: BigInt(event.source.writetime_us) };
-}
-
-export function isSkipped(read: PlacedOrder | Skipped): read is Skipped {
-  return 'skip' in read;
 }

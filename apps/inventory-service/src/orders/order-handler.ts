@@ -6,7 +6,8 @@ import { RESERVATION_STORE, type ReservationStore } from '../reservations/reserv
 import { InventorySchema } from '../schema/inventory-schema';
 import { decideOrder } from '../stock/decide-order';
 import { STOCK_STORE, type StockStore } from '../stock/stock-store';
-import { isSkipped, type PlacedOrder, readOrderEvent } from './order-event';
+import { isSkipped } from '@meridian/contracts';
+import { type PlacedOrder, readOrderEvent } from './order-event';
 
 /**
  * Answers each new order with a reservation: its stock is taken in one conditional write

@@ -4,7 +4,8 @@ import type { OrderServiceConfig } from '../config';
 import { OrderFigures } from '../orders/order-figures';
 import { OrderSchema } from '../orders/order-schema';
 import { ORDER_STORE, type OrderDecision, type OrderStore, type StoredOrder } from '../orders/order-store';
-import { isSkipped, type ReservationEvent, readReservationEvent } from './reservation-event';
+import { isSkipped } from '@meridian/contracts';
+import { type ReservationEvent, readReservationEvent } from './reservation-event';
 
 /**
  * Turns each reservation into its order's decision: RESERVED confirms it, REJECTED rejects
