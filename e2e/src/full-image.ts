@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import type { ChangeEvent, ColumnValue, CqlJson, ElementsChange, WriteChangeEvent } from '@meridian/contracts';
 import { parseChangeEvent } from '@meridian/contracts';
-import { type RunningService, serviceInstances, startService, waitHealthy } from '@meridian/infra';
+import type { ServiceName } from '@meridian/infra';
 import { isolatedPipelineEnv, uniqueName, waitFor } from '@meridian/testing';
 import type { ReaderTestContext } from './cdc-reader';
+import { TestServices } from './test-services';
 
 /** A row of every CQL type but counter (a table of its own), with non-frozen collections and a non-frozen UDT. */
 const COLUMNS = `c_ascii ascii, c_bigint bigint, c_blob blob, c_boolean boolean, c_date date, c_decimal decimal, c_double double,
@@ -106,24 +106,16 @@ function whole(column: string, value: ColumnValue): ColumnValue {
  */
 export function fullImageTests(ctx: ReaderTestContext): void {
   describe('full-row images in dc1', () => {
-    const running: RunningService[] = [];
+    let services: TestServices | undefined;
     afterEach(async () => {
-      await Promise.all(running.splice(0).map((r) => r.stop()));
+      await services?.stopAll();
     });
 
     it('sends a full channel the whole row, each type as the delta maps it, and a delta channel of the table the write; with a replica down, the write marked read_failed', async () => {
       const env = isolatedPipelineEnv();
-      const instances = serviceInstances(ctx.endpoints(), 'dc1', 5000).filter((s) => ['cdc-reader', 'deduper', 'publisher'].includes(s.service));
-      const start = async (service: string) => {
-        const started: RunningService[] = [];
-        for (const instance of instances.filter((s) => s.service === service)) {
-          const process = await startService({ ...instance, env: { ...instance.env, ...env } }, join(ctx.endpoints().workdir, 'services'));
-          running.push(process);
-          started.push(process);
-        }
-        for (const process of started) await waitHealthy(process, 60_000);
-        return started;
-      };
+      const testServices = new TestServices(ctx, 5000, env);
+      services = testServices;
+      const start = (service: ServiceName) => testServices.start(service);
       const kafka = ctx.kafkaIn('dc1');
       const keyspace = uniqueName('image');
       const dc1 = ctx.cassandraAt('dc1-n1');

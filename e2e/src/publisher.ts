@@ -1,7 +1,7 @@
-import { join } from 'node:path';
-import { type RunningService, serviceInstances, startService, waitHealthy } from '@meridian/infra';
+import type { ServiceName } from '@meridian/infra';
 import { isolatedPipelineEnv, uniqueName, waitFor } from '@meridian/testing';
 import type { ReaderTestContext } from './cdc-reader';
+import { TestServices } from './test-services';
 
 interface ChangeEvent {
   readonly op: string;
@@ -19,24 +19,16 @@ interface ChangeEvent {
  */
 export function publisherTests(ctx: ReaderTestContext): void {
   describe('publisher in dc1', () => {
-    const running: RunningService[] = [];
+    let services: TestServices | undefined;
     afterEach(async () => {
-      await Promise.all(running.splice(0).map((r) => r.stop()));
+      await services?.stopAll();
     });
 
     it('delivers each write once to each destination, through a pause, a resume and a SIGKILL of the publisher', async () => {
       const env = isolatedPipelineEnv();
-      const instances = serviceInstances(ctx.endpoints(), 'dc1', 4000).filter((s) => ['cdc-reader', 'deduper', 'publisher'].includes(s.service));
-      const start = async (service: string) => {
-        const started: RunningService[] = [];
-        for (const instance of instances.filter((s) => s.service === service)) {
-          const process = await startService({ ...instance, env: { ...instance.env, ...env } }, join(ctx.endpoints().workdir, 'services'));
-          running.push(process);
-          started.push(process);
-        }
-        for (const process of started) await waitHealthy(process, 60_000);
-        return started;
-      };
+      const testServices = new TestServices(ctx, 4000, env);
+      services = testServices;
+      const start = (service: ServiceName) => testServices.start(service);
       const kafka = ctx.kafkaIn('dc1');
       const keyspace = uniqueName('pub');
       const dc1 = ctx.cassandraAt('dc1-n1');
