@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { channelSchema, destinationTopic, parseHeartbeat } from '@meridian/contracts';
-import { FailureNotice, SERVICE_CONFIG } from '@meridian/service';
+import { RetryLoop, SERVICE_CONFIG } from '@meridian/service';
 import { z } from 'zod';
 import type { CoordinatorConfig } from '../config';
 import { ConfigurationService } from '../configuration/configuration.service';
@@ -46,9 +46,7 @@ export class StatusService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('Status');
   private readonly board = new StatusBoard();
   private readonly rejectedKeys = new Set<string>();
-  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly retry = new RetryLoop(this.logger, RETRY_MS);
 
   constructor(
     @Inject(STATUS_FEED) private readonly feed: StatusFeed,
@@ -58,14 +56,15 @@ export class StatusService implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.follow();
+    // Until Kafka answers: the failure is logged once, and the recovery once.
+    this.retry.run(`following ${this.settings.MERIDIAN_STATUS_TOPIC}`, () => this.feed.follow((record) => this.apply(record))).catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.retry.stop();
     await this.feed.stop();
   }
+
 
   async report(nowMs = Date.now()): Promise<StatusReport> {
     const problems: string[] = [];
@@ -110,19 +109,6 @@ export class StatusService implements OnApplicationBootstrap, OnApplicationShutd
     } catch (error) {
       problems.push(error instanceof Error ? error.message : String(error));
       return null;
-    }
-  }
-
-  private async follow(): Promise<void> {
-    try {
-      await this.feed.follow((record) => {
-        this.apply(record);
-      });
-      if (this.failures.recovered()) this.logger.log(`following ${this.settings.MERIDIAN_STATUS_TOPIC} again`);
-    } catch (error) {
-      this.failures.failed(error, (message) => `cannot follow the status topic yet: ${message} (retrying every ${RETRY_MS / 1000}s)`);
-      clearTimeout(this.timer);
-      if (!this.stopped) this.timer = setTimeout(() => void this.follow(), RETRY_MS);
     }
   }
 
