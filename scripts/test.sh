@@ -48,6 +48,6 @@ npx nx run-many -t test --output-style=static
 
 for driver in $drivers; do
   step "e2e smoke: $driver driver"
-  npx jest -c e2e/jest.config.js --runInBand "(smoke|shop)-$driver"
+  npx jest -c e2e/jest.config.js --runInBand "(smoke|shop|faults)-$driver"
 done
 step "done"

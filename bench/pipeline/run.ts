@@ -498,8 +498,9 @@ interface PassThrough {
 }
 
 /**
- * Consume, produce unchanged, commit offsets in the transaction: the deduper's Kafka work
- * with none of its own (no parsing, no window, no changelog), so its ceiling on this machine.
+ * Consume, produce unchanged, commit offsets in the transaction, a transaction per batch
+ * and partitions handled side by side: the deduper's Kafka work with none of its own (no
+ * window, no changelog), so its ceiling on this machine.
  */
 async function passThrough(kafka: KafkaConnection, rawTopic: string, events: number, when: string): Promise<PassThrough> {
   const output = uniqueName('bench_passthrough');
@@ -539,7 +540,8 @@ async function passThrough(kafka: KafkaConnection, rawTopic: string, events: num
   };
   progress(`pass-through ${when}: ${rawTopic} -> ${output}, one transaction per batch`);
   const startMs = performance.now();
-  const consumer = await kafka.consume({ groupId, topics: [rawTopic], isolation: 'read_committed', eachBatch: handle });
+  // Every partition at once, as the deduper and the publisher handle them by default (MERIDIAN_CONCURRENT_PARTITIONS).
+  const consumer = await kafka.consume({ groupId, topics: [rawTopic], isolation: 'read_committed', concurrentPartitions: RAW_PARTITIONS, eachBatch: handle });
   try {
     const deadline = Date.now() + RUN_TIMEOUT_MS;
     let nextProgress = Date.now() + PROGRESS_MS;

@@ -31,7 +31,7 @@ describe('npm run infra', () => {
     const timeout = infra('start', 'kafka-dc1', '--timeout', 'soon', '--workdir', workdir);
     expect(timeout.code).toBe(2);
     expect(timeout.stderr).toContain('--timeout must be a positive number of seconds, got "soon"');
-    expect(infra('--help').stdout).toContain('npm run infra -- <stop|start> <component> [options]');
+    expect(infra('--help').stdout).toContain('npm run infra -- <stop|start|disconnect|reconnect> <component> [options]');
   });
 
   it('stops and starts only components the topology has, and says when there is nothing to do', () => {
@@ -50,6 +50,9 @@ describe('npm run infra', () => {
     expect(start.code).toBe(1);
     expect(start.stderr).toContain(`dc1-n1 was never started in ${local}`);
     expect(infra('start', 'dc1-n1', '--workdir', workdir).stderr).toContain(`no topology is recorded in ${workdir}`);
+    const cut = infra('disconnect', 'dc1-n1', '--workdir', local);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain('the local driver cannot cut a component off the network');
   });
 
   it('says there is nothing to show or stop in an empty workdir', () => {

@@ -6,7 +6,7 @@ import { DRIVER_NAMES, loadDriver, recordedDriver } from './drivers';
 import { COMPONENT_START_TIMEOUT_MS, type DriverName, InfraError, type TopologyEndpoints } from './topology';
 
 const USAGE = `Usage: npm run infra -- <up|down|status> [options]
-       npm run infra -- <stop|start> <component> [options]
+       npm run infra -- <stop|start|disconnect|reconnect> <component> [options]
        npm run infra -- cql "<statement>" [--node NAME] [options]
        npm run infra -- tail <topic> [--dc dc1|dc2] [--count N] [--timeout SECONDS] [options]
 
@@ -20,6 +20,8 @@ Commands:
   stop     stop one component, keeping its data: a node (dc1-n1, dc1-n2, dc2-n1)
            or a broker (kafka-dc1, kafka-dc2), as status names them
   start    start a stopped component again and wait until it answers
+  disconnect  cut a running component off the topology's network, a network
+           partition (containers driver only); reconnect heals it
   cql      run one CQL statement on a node (default dc1-n1) at LOCAL_QUORUM and print
            the rows it returns, one JSON object per line
   tail     print the records of a topic of one DC's Kafka (default dc1) from its start,
@@ -73,7 +75,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!Number.isInteger(count) || count <= 0) throw new UsageError(`--count must be a positive whole number, got "${values.count ?? ''}"`);
     return tailTopic(status, values.dc, component ?? '', count, parseTimeout(values.timeout ?? '5'));
   }
-  if (command === 'stop' || command === 'start') {
+  if (command === 'stop' || command === 'start' || command === 'disconnect' || command === 'reconnect') {
     if (component === undefined) throw new UsageError(`${command} needs a component, e.g. "${command} kafka-dc1"`);
     if (positionals.length > 2) throw new UsageError(`${command} takes one component, got "${positionals.slice(1).join(' ')}"`);
   } else if (positionals.length !== 1 || (command !== 'up' && command !== 'down' && command !== 'status')) {
@@ -116,6 +118,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'start' && component !== undefined) {
     await driver.start(workdir, component, log, timeoutMs);
+    return 0;
+  }
+  if (command === 'disconnect' && component !== undefined) {
+    await driver.disconnect(workdir, component, log);
+    return 0;
+  }
+  if (command === 'reconnect' && component !== undefined) {
+    await driver.reconnect(workdir, component, log);
     return 0;
   }
   const status = await driver.status(workdir);

@@ -111,6 +111,13 @@ export interface TopologyDriver {
   stop(workdir: string, component: string, log: ProgressLog): Promise<void>;
   /** Starts a stopped component again with its data, and waits until it answers its protocol (CQL / Kafka ApiVersions) or `timeoutMs` passes (InfraError naming the log to read). */
   start(workdir: string, component: string, log: ProgressLog, timeoutMs?: number): Promise<void>;
+  /**
+   * Cuts a running component off the topology's network (a network partition: it runs on
+   * but reaches no other component, and none reaches it); `reconnect` heals it. Only the
+   * containers driver can; the local driver throws InfraError.
+   */
+  disconnect(workdir: string, component: string, log: ProgressLog): Promise<void>;
+  reconnect(workdir: string, component: string, log: ProgressLog): Promise<void>;
 }
 
 /** How long `start` waits for a component to answer, unless told otherwise. */

@@ -12,6 +12,7 @@ export const config = z.object({
   MERIDIAN_DEDUP_CHANGELOG_TOPIC: text("compacted topic of the dedup state, one partition per raw topic partition").default('meridian.dedup.changelog'),
   MERIDIAN_DEAD_LETTER_TOPIC: text('where records that are not raw mutation events go, with the reason').default('meridian.mutations.dead'),
   MERIDIAN_DEDUPER_GROUP: text('consumer group of the dedupers; instances in one group share the raw partitions').default('meridian.deduper'),
+  MERIDIAN_CONCURRENT_PARTITIONS: positiveInt('raw partitions whose batches this instance handles at once, each in its own transaction', 6),
   MERIDIAN_DEDUP_WINDOW_S: positiveInt('how long a mutation is remembered after its first copy, in seconds: later copies are not recognised', 3600),
   MERIDIAN_DEDUP_MAX_ENTRIES: positiveInt('most mutations remembered per raw partition; the oldest are forgotten first', 1_000_000),
   MERIDIAN_CONFIG_TOPIC: text('the compacted configuration topic the coordinator writes: channels with image full have their rows read back').default('meridian.config'),

@@ -31,6 +31,8 @@ interface ContainersState extends Partial<TopologyEndpoints> {
   readonly network: string;
   /** `component` is the name `status` reports (`dc1-n1`, `kafka-dc1`). */
   readonly containers: { readonly name: string; readonly id: string; readonly component: string }[];
+  /** Components cut off the network, with the address each had there and gets back. */
+  readonly disconnected?: Readonly<Record<string, string>>;
 }
 
 /** How long `stop` waits after SIGTERM before SIGKILL, as the local driver: Cassandra drains, Kafka shuts down in a controlled way. */
@@ -275,6 +277,36 @@ export class ContainersDriver implements TopologyDriver {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     log(`${component} ready after ${seconds(Date.now() - began)}`);
+  }
+
+  async disconnect(workdir: string, component: string, log: ProgressLog): Promise<void> {
+    const { state, client, container } = await recordedContainer(workdir, component);
+    const address = (await client.container.inspect(container)).NetworkSettings.Networks[state.network]?.IPAddress;
+    if (!address) {
+      log(`${component} is not on ${state.network}; nothing to cut`);
+      return;
+    }
+    // Recorded first: `reconnect` must give the same address back, the one Cassandra listens on.
+    await writeState(workdir, { ...state, disconnected: { ...state.disconnected, [component]: address } });
+    await client.container.dockerode.getNetwork(state.network).disconnect({ Container: container.id, Force: true });
+    log(`${component} cut off ${state.network} (it had address ${address})`);
+  }
+
+  async reconnect(workdir: string, component: string, log: ProgressLog): Promise<void> {
+    const { state, client, container } = await recordedContainer(workdir, component);
+    const address = state.disconnected?.[component];
+    if (!address) {
+      log(`${component} is not cut off; nothing to reconnect`);
+      return;
+    }
+    const name = state.containers.find((c) => c.component === component)?.name;
+    await client.container.dockerode.getNetwork(state.network).connect({
+      Container: container.id,
+      EndpointConfig: { IPAMConfig: { IPv4Address: address }, ...(name ? { Aliases: [name] } : {}) },
+    });
+    const { [component]: _healed, ...stillCut } = state.disconnected ?? {};
+    await writeState(workdir, { ...state, disconnected: stillCut });
+    log(`${component} back on ${state.network} at ${address}`);
   }
 }
 

@@ -256,6 +256,14 @@ export class LocalDriver implements TopologyDriver {
     }
     log(`${component} ready after ${seconds(Date.now() - began)}`);
   }
+  disconnect(): Promise<void> {
+    return Promise.reject(new InfraError('the local driver cannot cut a component off the network: its JVMs share the host\'s loopback; use the containers driver'));
+  }
+
+  reconnect(): Promise<void> {
+    return Promise.reject(new InfraError('the local driver cannot cut a component off the network, so there is nothing to reconnect'));
+  }
+
 }
 
 /** The named component and its process record (undefined if it never started); InfraError for an unknown name. */

@@ -69,6 +69,11 @@ export interface GroupConsumerOptions {
   readonly topics: readonly string[];
   readonly isolation: Isolation;
   /**
+   * How many partitions' batches are handled at once (1 when not given). Batches of one
+   * partition are always handled one after the other, in order.
+   */
+  readonly concurrentPartitions?: number;
+  /**
    * Called each time this member joins the group (at start and after every rebalance),
    * with the partitions it now owns, before it handles their next batch.
    */
@@ -169,13 +174,16 @@ export class KafkaConnection {
     }
   }
 
-  /** Creates the topics that do not exist yet; existing ones are left as they are. */
-  async createTopics(specs: readonly TopicSpec[]): Promise<void> {
+  /** Creates the topics that do not exist yet, and returns their names; existing ones are left as they are. */
+  async createTopics(specs: readonly TopicSpec[]): Promise<string[]> {
     try {
       const admin = await this.connectedAdmin();
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((spec) => !existing.has(spec.topic));
+      if (missing.length === 0) return [];
       await admin.createTopics({
         waitForLeaders: true,
-        topics: specs.map((spec) => ({
+        topics: missing.map((spec) => ({
           topic: spec.topic,
           numPartitions: spec.partitions,
           replicationFactor: -1,
@@ -185,11 +193,21 @@ export class KafkaConnection {
           ],
         })),
       });
+      return missing.map((spec) => spec.topic);
     } catch (error) {
       throw describeFailure(this.settings.brokers, error);
     }
   }
 
+
+  /** Deletes the topics, with what they hold; the broker forgets them shortly after it answers. */
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    try {
+      await (await this.connectedAdmin()).deleteTopics({ topics: [...topics] });
+    } catch (error) {
+      throw describeFailure(this.settings.brokers, error);
+    }
+  }
 
   /** How many partitions `topic` has, or undefined when it does not exist. */
   async partitionCount(topic: string): Promise<number | undefined> {
@@ -262,6 +280,9 @@ export class KafkaConnection {
   /** An idempotent producer; with `transactionalId`, also transactional (see TransactionalProducer). */
   async producer(options: { transactionalId?: string } = {}): Promise<RecordProducer> {
     const producer = this.client.producer({
+      // Every topic Meridian writes is created by it, with its settings; a broker creating a
+      // missing one on first write would give it the broker's defaults instead.
+      allowAutoTopicCreation: false,
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -278,13 +299,14 @@ export class KafkaConnection {
 
   /**
    * Joins a consumer group and hands each fetched batch to `eachBatch`, one at a time per
-   * partition. Offsets are never committed automatically: the handler commits them, in
+   * partition (and `concurrentPartitions` partitions at once). Offsets are never committed automatically: the handler commits them, in
    * the same transaction as what it produced, so that a crash repeats no committed work.
    */
   async consume(options: GroupConsumerOptions): Promise<GroupConsumer> {
     const consumer: Consumer = this.client.consumer({
       groupId: options.groupId,
       readUncommitted: options.isolation === 'read_uncommitted',
+      allowAutoTopicCreation: false,
       maxWaitTimeInMs: 50,
     });
     try {
@@ -298,6 +320,7 @@ export class KafkaConnection {
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
+        partitionsConsumedConcurrently: options.concurrentPartitions ?? 1,
         eachBatch: async (payload) => {
           const { batch } = payload;
           const last = batch.messages.at(-1);
@@ -321,11 +344,18 @@ export class KafkaConnection {
 
   /**
    * Reads a topic from the beginning until `count` records arrived or `timeoutMs`
-   * passed, with the given isolation. Uses a throwaway consumer group.
+   * passed, with the given isolation. Uses a throwaway consumer group. A topic that does
+   * not exist yet is waited for within the same time (and has no records if it never comes).
    */
   async readTopic(topic: string, options: { count: number; timeoutMs: number; isolation: Isolation; groupId: string }): Promise<ConsumedRecord[]> {
     const records: ConsumedRecord[] = [];
-    await this.consumeFromStart(topic, { groupId: options.groupId, isolation: options.isolation, timeoutMs: options.timeoutMs, onTimeout: 'resolve' }, (record) => {
+    const deadline = Date.now() + options.timeoutMs;
+    while ((await this.partitionCount(topic)) === undefined) {
+      if (Date.now() >= deadline) return records;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const timeoutMs = Math.max(0, deadline - Date.now());
+    await this.consumeFromStart(topic, { groupId: options.groupId, isolation: options.isolation, timeoutMs, onTimeout: 'resolve' }, (record) => {
       records.push(record);
       return records.length >= options.count;
     });
@@ -378,6 +408,7 @@ export class KafkaConnection {
     const consumer: Consumer = this.client.consumer({
       groupId: options.groupId,
       readUncommitted: options.isolation === 'read_uncommitted',
+      allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
     });
     try {

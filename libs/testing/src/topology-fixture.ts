@@ -9,6 +9,9 @@ export interface TopologyFixture {
   stopComponent(name: string): Promise<void>;
   /** Starts a stopped component again, at the same endpoint, and waits until it answers (default 120 s). */
   startComponent(name: string, timeoutMs?: number): Promise<void>;
+  /** Cuts a running component off the network, and heals it (the containers driver only). */
+  disconnect(name: string): Promise<void>;
+  reconnect(name: string): Promise<void>;
   /** Stops everything and deletes the workdir (kept when MERIDIAN_KEEP_WORKDIR=1, for post-mortems). */
   stop(): Promise<void>;
 }
@@ -26,6 +29,8 @@ export async function startTopology(driverName: DriverName, options: { dc1Nodes:
       endpoints,
       stopComponent: (name) => driver.stop(workdir, name, log),
       startComponent: (name, timeoutMs) => driver.start(workdir, name, log, timeoutMs),
+      disconnect: (name) => driver.disconnect(workdir, name, log),
+      reconnect: (name) => driver.reconnect(workdir, name, log),
       async stop() {
         await driver.down(workdir, log);
         if (process.env['MERIDIAN_KEEP_WORKDIR'] !== '1') await rm(workdir, { recursive: true, force: true });

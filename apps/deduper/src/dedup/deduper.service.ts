@@ -33,8 +33,10 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('Deduper');
   private readonly windows = new Map<number, DedupWindow>();
   private readonly producers = new Map<number, RecordProducer>();
-  private assigned: number[] = [];
-  private rebuildNeeded = true;
+  private owned = new Set<number>();
+  /** Partitions whose window must be rebuilt from the changelog before their next batch. */
+  private readonly stale = new Set<number>();
+  private rebuilding: Promise<void> | undefined;
   private consumer: GroupConsumer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -110,10 +112,12 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
         groupId: this.config.MERIDIAN_DEDUPER_GROUP,
         topics: [raw],
         isolation: 'read_committed',
+        concurrentPartitions: this.config.MERIDIAN_CONCURRENT_PARTITIONS,
+        // Called between batches: kafkajs lets the batches in hand finish before it rejoins.
         onAssignment: (owned) => {
-          this.assigned = owned.map((p) => p.partition);
-          this.rebuildNeeded = true;
-          this.logger.log(`owns ${raw} partition(s) ${this.assigned.join(', ') || 'none'}`);
+          this.owned = new Set(owned.map((p) => p.partition));
+          for (const partition of this.owned) this.stale.add(partition);
+          this.logger.log(`owns ${raw} partition(s) ${[...this.owned].join(', ') || 'none'}`);
         },
         eachBatch: (batch) => this.handle(batch),
       });
@@ -127,7 +131,7 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
 
   private async handle(batch: PartitionBatch): Promise<void> {
     try {
-      if (this.rebuildNeeded) await this.rebuild();
+      while (this.stale.has(batch.partition)) await this.rebuildStale();
       const window = this.windows.get(batch.partition) ?? this.newWindow(batch.partition);
       const producer = await this.producerFor(batch.partition);
       const outcome = dedupBatch(batch.records, window, Date.now());
@@ -159,7 +163,7 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
     } catch (error) {
       // The transaction did not commit: its window changes must not stay either. Rebuilding
       // from the changelog (after fencing, with a fresh producer) restores the committed state.
-      this.rebuildNeeded = true;
+      this.stale.add(batch.partition);
       const producer = this.producers.get(batch.partition);
       this.producers.delete(batch.partition);
       await producer?.close().catch(() => undefined);
@@ -169,32 +173,43 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * The windows of the partitions this instance owns, as their changelog holds them. The
-   * producers are started first: that fences any previous owner, whose unfinished
-   * transaction is then aborted and not read.
+   * Rebuilds the stale windows, one read of the changelog for all of them; batches of
+   * stale partitions that arrive meanwhile wait for the same rebuild. A partition that
+   * turns stale during it (its batch failed) is left stale, for the next one.
    */
-  private async rebuild(): Promise<void> {
-    const owned = new Set(this.assigned);
+  private rebuildStale(): Promise<void> {
+    this.rebuilding ??= this.rebuild([...this.stale]).finally(() => {
+      this.rebuilding = undefined;
+    });
+    return this.rebuilding;
+  }
+
+  /**
+   * The windows of `partitions` as their changelog holds them. Their producers are
+   * started first: that fences any previous owner, whose unfinished transaction is then
+   * aborted and not read. Producers and windows of partitions no longer owned go.
+   */
+  private async rebuild(partitions: readonly number[]): Promise<void> {
     for (const [partition, producer] of this.producers) {
-      if (owned.has(partition)) continue;
+      if (this.owned.has(partition)) continue;
       this.producers.delete(partition);
       await producer.close().catch(() => undefined);
     }
-    for (const partition of owned) await this.producerFor(partition);
-    this.windows.clear();
-    for (const partition of owned) this.newWindow(partition);
+    for (const partition of this.windows.keys()) if (!this.owned.has(partition)) this.windows.delete(partition);
+    await Promise.all(partitions.map((partition) => this.producerFor(partition)));
+    const rebuilt = new Map(partitions.map((partition) => [partition, this.newWindow(partition)]));
     const began = Date.now();
     const records = await this.kafka.readToEnd(this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC);
     let restored = 0;
     for (const record of records) {
-      const window = this.windows.get(record.partition);
+      const window = rebuilt.get(record.partition);
       if (!window || !record.key) continue;
       window.restore({ digest: record.key.toString(), seenAtMs: record.value ? Number(record.value.toString()) : null });
       restored++;
     }
-    this.rebuildNeeded = false;
+    for (const partition of partitions) this.stale.delete(partition);
     this.reportWindows();
-    this.logger.log(`dedup windows rebuilt from ${restored} changelog record(s) in ${Date.now() - began} ms`);
+    this.logger.log(`dedup windows of partition(s) ${partitions.join(', ')} rebuilt from ${restored} changelog record(s) in ${Date.now() - began} ms`);
   }
 
   private newWindow(partition: number): DedupWindow {

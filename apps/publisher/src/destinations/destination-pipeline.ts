@@ -12,6 +12,7 @@ export interface PipelineSettings {
   readonly groupId: string;
   readonly deadLetterTopic: string;
   readonly destinationPartitions: number;
+  readonly concurrentPartitions: number;
   readonly maxEventBytes: number;
 }
 
@@ -32,7 +33,10 @@ export interface PipelineFigures {
 export class DestinationPipeline {
   private consumer: GroupConsumer | undefined;
   private readonly producers = new Map<number, RecordProducer>();
+  /** Topics known to exist: not checked again until a transaction fails. */
   private readonly topicsCreated = new Set<string>();
+  /** Topics this pipeline has found or created since it started. */
+  private readonly topicsSeen = new Set<string>();
 
   constructor(
     readonly destination: string,
@@ -44,10 +48,14 @@ export class DestinationPipeline {
   ) {}
 
   async start(): Promise<void> {
+    if ((await this.kafka.partitionCount(this.settings.mutationsTopic)) === undefined) {
+      throw new Error(`${this.settings.mutationsTopic} does not exist yet (the dedupers create it)`);
+    }
     this.consumer = await this.kafka.consume({
       groupId: this.settings.groupId,
       topics: [this.settings.mutationsTopic],
       isolation: 'read_committed',
+      concurrentPartitions: this.settings.concurrentPartitions,
       eachBatch: (batch) => this.handle(batch),
     });
   }
@@ -90,6 +98,8 @@ export class DestinationPipeline {
     } catch (error) {
       this.producers.delete(batch.partition);
       await producer.close().catch(() => undefined);
+      // Perhaps a topic was deleted under it: the batch's next try checks them all again.
+      this.topicsCreated.clear();
       throw error;
     }
     for (const { record, reason } of routed.rejected) this.log.error(`${this.destination}: ${batch.topic}/${batch.partition}@${record.offset} sent to ${this.settings.deadLetterTopic}: ${reason}`);
@@ -100,15 +110,27 @@ export class DestinationPipeline {
     this.figures.deadLettered(this.destination, routed.rejected.length);
   }
 
+  /**
+   * Creates the batch's topics that do not exist. A destination topic this pipeline wrote
+   * to before and finds missing was deleted under it: it is created again (what it held
+   * is gone with it) and the batch goes there.
+   */
   private async createTopics(topics: readonly string[]): Promise<void> {
-    const missing = [...new Set(topics)].filter((t) => !this.topicsCreated.has(t));
-    if (missing.length === 0) return;
-    await this.kafka.createTopics([
+    const unchecked = [...new Set(topics)].filter((t) => !this.topicsCreated.has(t));
+    if (unchecked.length === 0) return;
+    const created = await this.kafka.createTopics([
       // The topic takes what the dead-letter check lets through: a value under the limit plus its key and headers.
-      ...missing.map((topic) => ({ topic, partitions: this.settings.destinationPartitions, maxMessageBytes: this.settings.maxEventBytes + RECORD_OVERHEAD_BYTES })),
+      ...unchecked.map((topic) => ({ topic, partitions: this.settings.destinationPartitions, maxMessageBytes: this.settings.maxEventBytes + RECORD_OVERHEAD_BYTES })),
       { topic: this.settings.deadLetterTopic, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
     ]);
-    for (const topic of missing) this.topicsCreated.add(topic);
+    for (const topic of created) {
+      if (this.topicsSeen.has(topic)) this.log.warn(`${this.destination}: topic ${topic} was deleted while in use; created it again, and the events not yet delivered go there (what it held before is gone)`);
+      else this.log.log(`${this.destination}: created topic ${topic}`);
+    }
+    for (const topic of unchecked) {
+      this.topicsCreated.add(topic);
+      this.topicsSeen.add(topic);
+    }
   }
 
   /** A transactional id per destination and input partition: a publisher taking the partition over fences the previous one. */

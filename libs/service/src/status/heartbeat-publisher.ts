@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics/metrics';
 
 /** What the publisher uses of KafkaConnection. */
 export interface StatusKafka {
-  createTopics(specs: readonly TopicSpec[]): Promise<void>;
+  createTopics(specs: readonly TopicSpec[]): Promise<unknown>;
   producer(): Promise<Pick<RecordProducer, 'send' | 'close'>>;
 }
 
