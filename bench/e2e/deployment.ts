@@ -73,6 +73,10 @@ export interface StageFigures {
   readonly reader: Histogram;
   /** meridian_publisher_latency_seconds for the bench destination: writetime to the commit of the change event's transaction. */
   readonly publisher: Histogram;
+  /** meridian_deduper_transaction_seconds: the time of each of the deduper's batch transactions. */
+  readonly deduperTransactions: Histogram;
+  /** meridian_publisher_transaction_seconds for the bench destination. */
+  readonly publisherTransactions: Histogram;
   /** meridian_reader_backlog_bytes of the DC's readers: bytes of cdc_raw not read yet. */
   readonly readerBacklogBytes: number;
   readonly readerEvents: number;
@@ -161,14 +165,17 @@ export class MeridianDeployment {
     }
   }
 
-  /** The readers' and the publisher's figures in `dc`; readers not running count as zero. */
+  /** The readers', the deduper's and the publisher's figures in `dc`; readers not running count as zero. */
   async stageFigures(dc: DataCentre, destination: string): Promise<StageFigures> {
     const readers = this.services().filter((s) => s.instance.service === 'cdc-reader' && s.instance.dc === dc);
     const readerMetrics = await Promise.all(readers.map((r) => scrapeMetrics(r.instance.httpPort)));
     const publisher = await scrapeMetrics(this.one('publisher', dc).instance.httpPort);
+    const deduper = await scrapeMetrics(this.one('deduper', dc).instance.httpPort);
     return {
       reader: sumHistograms(readerMetrics.map((m) => m.histogram('meridian_reader_latency_seconds'))),
       publisher: publisher.histogram('meridian_publisher_latency_seconds', { destination }),
+      deduperTransactions: deduper.histogram('meridian_deduper_transaction_seconds'),
+      publisherTransactions: publisher.histogram('meridian_publisher_transaction_seconds', { destination }),
       readerBacklogBytes: readerMetrics.reduce((sum, m) => sum + m.value('meridian_reader_backlog_bytes'), 0),
       readerEvents: readerMetrics.reduce((sum, m) => sum + m.value('meridian_reader_events_total'), 0),
       publisherEvents: publisher.value('meridian_publisher_events_total', { destination }),

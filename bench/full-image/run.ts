@@ -218,7 +218,7 @@ async function runDeduper(endpoints: TopologyEndpoints, kafka: KafkaConnection, 
 }
 
 async function run(options: Options, cleanup: Cleanup): Promise<void> {
-  const machine = describeMachine();
+  const machine = await describeMachine();
   const { endpoints, started } = await openTopology('bench-full-image', ['kafka-dc1', 'dc1-n1'], options, cleanup, progress);
   const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
   const node = endpoints.cassandra.find((n) => n.dc === 'dc1');

@@ -22,7 +22,8 @@
  *    digests and reports the heap it holds, next to the deduper's 110 B/entry estimate.
  *
  * Goal checked: pipeline mutations/s >= 0.7 x pass-through mutations/s (both count events/2
- * mutations). Results go to bench/results/pipeline.json.
+ * mutations), each from its first output to its last; the ratio with the pipeline's
+ * start-up counted in is reported beside it. Results go to bench/results/pipeline.json.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -590,7 +591,7 @@ async function dedupMemory(): Promise<DedupMemory | { error: string }> {
 // ---------------------------------------------------------------- the run
 
 async function run(options: Options, cleanup: Cleanup): Promise<void> {
-  const machine = describeMachine();
+  const machine = await describeMachine();
   // First, on a quiet machine: it needs no topology.
   const memory = await dedupMemory();
   if ('error' in memory) progress(`dedup memory: failed: ${memory.error}`);
@@ -631,10 +632,14 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   await ceilingRun('after');
   const ceilingMutationsPerSecond = ceilings.reduce((sum, c) => sum + c.mutationsPerSecond, 0) / ceilings.length;
 
-  // 6. Report.
-  const ratio = pipeline.mutationsPerSecond / ceilingMutationsPerSecond;
+  // 6. Report. Throughput is compared once both sides run (first output to last): the
+  // pipeline's start-up (two processes booting, joining groups, finding the topics) is
+  // reported apart, with the ratio it would give counted in.
+  const ceilingSteadyMutationsPerSecond = ceilings.reduce((sum, c) => sum + c.steadyRecordsPerSecond / 2, 0) / ceilings.length;
+  const ratio = pipeline.steadyMutationsPerSecond / ceilingSteadyMutationsPerSecond;
+  const ratioWithStartUp = pipeline.mutationsPerSecond / ceilingMutationsPerSecond;
   const goals = { ratioAtLeast: RATIO_GOAL, ratioMet: ratio >= RATIO_GOAL, deliveredExactlyOnce: pipeline.delivered.exact };
-  printReport({ options, endpoints, load, pipeline, ceilings, ceilingMutationsPerSecond, ratio, goals, memory });
+  printReport({ options, endpoints, load, pipeline, ceilings, ceilingMutationsPerSecond, ceilingSteadyMutationsPerSecond, ratio, ratioWithStartUp, goals, memory });
   writeResults('pipeline.json', {
     date: new Date().toISOString(),
     machine: machineAtEnd(machine),
@@ -643,14 +648,16 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     topology: { driver: endpoints.driver, startedByThisRun: topology.started },
     load,
     pipeline,
-    passThrough: { runs: ceilings, mutationsPerSecond: ceilingMutationsPerSecond },
+    passThrough: { runs: ceilings, mutationsPerSecond: ceilingMutationsPerSecond, steadyMutationsPerSecond: ceilingSteadyMutationsPerSecond },
     ratio,
+    ratioWithStartUp,
     goals,
     dedupMemory: { ...memory, estimateBytesPerEntry: BYTES_PER_ENTRY_ESTIMATE, estimateMiBPerMillionKeys: (BYTES_PER_ENTRY_ESTIMATE * 1e6) / 2 ** 20 },
     notes: [
       "pipeline: from spawning both services (their start-up included) until a read_committed consumer has seen events/2 change events on the destination topic",
       'passThrough: from joining the consumer group until the last transaction committed, run once before and once after the pipeline; mutationsPerSecond = (events/2) / seconds, to compare with the pipeline; the ratio uses the mean of the two',
       'steady figures: from the first output to the last, start-up excluded',
+      'ratio: pipeline steady mutations/s over the mean of the pass-through runs\' steady mutations/s; ratioWithStartUp: the same with the whole-run figures, the pipeline\'s start-up counted in',
       "dedupMemory: V8 heapUsed after minus before filling one DedupWindow (after gc), in a child process run with --expose-gc",
     ],
   });
@@ -663,7 +670,9 @@ interface Report {
   readonly pipeline: PipelineRun;
   readonly ceilings: readonly PassThrough[];
   readonly ceilingMutationsPerSecond: number;
+  readonly ceilingSteadyMutationsPerSecond: number;
   readonly ratio: number;
+  readonly ratioWithStartUp: number;
   readonly goals: { ratioMet: boolean; deliveredExactlyOnce: boolean };
   readonly memory: DedupMemory | { error: string };
 }
@@ -688,7 +697,7 @@ function printReport(r: Report): void {
   if (p.broker) row(['  Kafka broker (JVM)', '', '', '', '', '', ...usage(p.broker)]);
   if (p.bench) row(['  this process (counting)', '', '', '', '', '', ...usage(p.bench)]);
   for (const c of r.ceilings) row([`pass-through, ${c.when}`, String(c.records), n(c.seconds, 2), n(c.recordsPerSecond), n(c.mutationsPerSecond), n(c.steadyRecordsPerSecond / 2), '', '', n(c.loadAverage, 1)]);
-  row(['pass-through, mean', '', '', '', n(r.ceilingMutationsPerSecond), '', '', '']);
+  row(['pass-through, mean', '', '', '', n(r.ceilingMutationsPerSecond), n(r.ceilingSteadyMutationsPerSecond), '', '']);
   out();
   out('seconds: from the services\' start (pipeline, and when each service\'s own /metrics count reached the mutations) or');
   out('from joining the group (pass-through); steady/s: mutations/s from the first output to the last. RSS: mean/peak.');
@@ -697,7 +706,8 @@ function printReport(r: Report): void {
   out(`deduper: ${d['meridian_deduper_records_in_total'] ?? '?'} in, ${d['meridian_deduper_events_out_total'] ?? '?'} out, ${d['meridian_deduper_duplicates_total'] ?? '?'} duplicates, ${d['meridian_deduper_dead_letters_total'] ?? '?'} dead letters; window ${n(p.deduper.windowEntries)} entries, estimate ${n(p.deduper.windowBytesEstimate / 2 ** 20, 1)} MiB`);
   for (const c of r.ceilings) out(`pass-through ${c.when}: ${c.batches} transactions (${n(c.records / Math.max(1, c.batches))} records each)${c.failedTransactions > 0 ? `, ${c.failedTransactions} failed` : ''}`);
   out();
-  out(`ratio = pipeline / pass-through mutations/s = ${n(r.ratio, 2)}  (goal >= ${RATIO_GOAL})  ${pass(r.goals.ratioMet)}`);
+  out(`ratio = pipeline / pass-through steady mutations/s = ${n(r.ratio, 2)}  (goal >= ${RATIO_GOAL})  ${pass(r.goals.ratioMet)}`);
+  out(`        with the pipeline's start-up counted in: ${n(r.ratioWithStartUp, 2)} (first delivery ${n(p.firstDeliveryAfterMs)} ms after the services were spawned)`);
   if (r.goals.deliveredExactlyOnce) {
     out(`destination: exactly ${p.delivered.expected} events, one per mutation  PASS`);
   } else {

@@ -333,7 +333,7 @@ async function rawProduceBaseline(kafka: KafkaConnection, rawTopic: string): Pro
 // ---------------------------------------------------------------- the run
 
 async function run(options: Options, cleanup: Cleanup): Promise<void> {
-  const machine = describeMachine();
+  const machine = await describeMachine();
   const topology = await openTopology('bench-reader', ['dc1-n1', 'kafka-dc1'], options, cleanup, progress);
   const { endpoints } = topology;
   const node = endpoints.cassandra.find((n) => n.name === 'dc1-n1');

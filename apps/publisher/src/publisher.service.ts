@@ -8,6 +8,7 @@ import { DestinationPipeline } from './destinations/destination-pipeline';
 
 const RETRY_MS = 2000;
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const TRANSACTION_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /**
  * Follows the configuration topic and runs one pipeline per unpaused destination: a
@@ -36,10 +37,12 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
     const deadLettered = metrics.counter('meridian_publisher_dead_letters_total', 'Mutation events sent to the dead-letter topic', ['destination']);
     const channelEvents = metrics.counter('meridian_publisher_channel_events_total', 'Change events committed to destination topics, per channel', ['channel']);
     const latency = metrics.histogram('meridian_publisher_latency_seconds', 'Seconds from Cassandra writetime to the commit of the event on its destination topic', LATENCY_BUCKETS, ['destination']);
+    const transactionSeconds = metrics.histogram('meridian_publisher_transaction_seconds', "Time of each batch's Kafka transaction, from its first send to its commit", TRANSACTION_SECONDS_BUCKETS, ['destination']);
     this.figures = {
       published: (destination: string, events: number) => published.inc({ destination }, events),
       channelEvents: (channel: string, events: number) => channelEvents.inc({ channel }, events),
       latency: (destination: string, seconds: number) => latency.observe({ destination }, seconds),
+      transaction: (destination: string, seconds: number) => transactionSeconds.observe({ destination }, seconds),
       deadLettered: (destination: string, records: number) => deadLettered.inc({ destination }, records),
     };
   }

@@ -21,6 +21,7 @@ export interface PipelineFigures {
   channelEvents(channel: string, events: number): void;
   /** Seconds from a published event's Cassandra writetime to the commit of its transaction. */
   latency(destination: string, seconds: number): void;
+  transaction(destination: string, seconds: number): void;
   deadLettered(destination: string, records: number): void;
 }
 
@@ -74,6 +75,7 @@ export class DestinationPipeline {
     const routed = routeBatch(batch.records, destination, this.config(), this.settings.maxEventBytes, Date.now());
     await this.createTopics(routed.records.map((r) => r.topic));
     const producer = await this.producerFor(batch.partition);
+    const began = performance.now();
     try {
       await producer.transaction(async (tx) => {
         const byTopic = new Map<string, { key: string; value: string }[]>();
@@ -104,6 +106,7 @@ export class DestinationPipeline {
     }
     for (const { record, reason } of routed.rejected) this.log.error(`${this.destination}: ${batch.topic}/${batch.partition}@${record.offset} sent to ${this.settings.deadLetterTopic}: ${reason}`);
     const committedMs = Date.now();
+    this.figures.transaction(this.destination, (performance.now() - began) / 1000);
     this.figures.published(this.destination, routed.records.length);
     for (const [channel, events] of routed.channelEvents) this.figures.channelEvents(channel, events);
     for (const { writetimeMs } of routed.records) this.figures.latency(this.destination, Math.max(0, committedMs - writetimeMs) / 1000);
