@@ -521,10 +521,7 @@ async function passThrough(kafka: KafkaConnection, rawTopic: string, events: num
     }
     try {
       await producer.transaction(async (tx) => {
-        await tx.send(
-          output,
-          batch.records.map((r) => ({ key: r.key, value: r.value })),
-        );
+        await tx.send([{ topic: output, records: batch.records.map((r) => ({ key: r.key, value: r.value })) }]);
         await tx.sendOffsets(groupId, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
       });
     } catch (error) {

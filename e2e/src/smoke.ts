@@ -138,12 +138,12 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       const transactional = await kafka.producer({ transactionalId: uniqueName('smoke_tx') });
       const group = uniqueName('smoke_transform');
       await transactional.transaction(async (tx) => {
-        await tx.send(output, consumed.map((r) => ({ key: r.key, value: `${r.value?.toString() ?? ''}!` })));
+        await tx.send([{ topic: output, records: consumed.map((r) => ({ key: r.key, value: `${r.value?.toString() ?? ''}!` })) }]);
         await tx.sendOffsets(group, consumed.map((r) => ({ topic: r.topic, partition: r.partition, offset: (BigInt(r.offset) + 1n).toString() })));
       });
       await expect(
         transactional.transaction(async (tx) => {
-          await tx.send(output, [{ key: 'c', value: 'aborted' }]);
+          await tx.send([{ topic: output, records: [{ key: 'c', value: 'aborted' }] }]);
           throw new Error('abort this one');
         }),
       ).rejects.toThrow('abort this one');

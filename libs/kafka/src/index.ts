@@ -12,6 +12,7 @@ export {
   type PartitionBatch,
   type PartitionProgress,
   RecordProducer,
+  type TopicRecords,
   type TopicSpec,
   type TransactionScope,
 } from './kafka-connection';

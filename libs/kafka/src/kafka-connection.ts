@@ -307,7 +307,10 @@ export class KafkaConnection {
       groupId: options.groupId,
       readUncommitted: options.isolation === 'read_uncommitted',
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 50,
+      // How long the broker holds a fetch that finds nothing new. Records (and, for
+      // read_committed, a transaction's commit) end the wait at once, so this costs no
+      // latency; a short wait only makes every idle consumer poll the broker more.
+      maxWaitTimeInMs: 500,
     });
     try {
       await consumer.connect();
@@ -480,8 +483,19 @@ export class KafkaConnection {
   }
 }
 
+/** Records for one topic. */
+export interface TopicRecords {
+  readonly topic: string;
+  readonly records: readonly OutgoingRecord[];
+}
+
 export interface TransactionScope {
-  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  /**
+   * Sends records for any number of topics in one request per broker: each separate send
+   * would cost its own round trips (adding its partitions to the transaction, producing),
+   * and a batch's latency is their sum. Batches with no records are left out.
+   */
+  send(batches: readonly TopicRecords[]): Promise<void>;
   /** Commits a consumer group's offsets as part of the transaction (consume–transform–produce). */
   sendOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: string }[]): Promise<void>;
 }
@@ -500,8 +514,9 @@ export class RecordProducer {
   async transaction(work: (scope: TransactionScope) => Promise<void>): Promise<void> {
     const transaction = await this.producer.transaction();
     const scope: TransactionScope = {
-      send: async (topic, records) => {
-        await transaction.send({ topic, acks: -1, messages: records.map(toMessage) });
+      send: async (batches) => {
+        const topicMessages = batches.filter((b) => b.records.length > 0).map(({ topic, records }) => ({ topic, messages: records.map(toMessage) }));
+        if (topicMessages.length > 0) await transaction.sendBatch({ acks: -1, topicMessages });
       },
       sendOffsets: async (groupId, offsets) => {
         const byTopic = new Map<string, { partition: number; offset: string }[]>();

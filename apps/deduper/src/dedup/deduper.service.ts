@@ -143,18 +143,18 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
       const events = await withRowImages(outcome.events, fullTables, this.imageReader, this.config.MERIDIAN_IMAGE_READ_CONCURRENCY);
       const began = performance.now();
       await producer.transaction(async (tx) => {
-        if (events.length > 0) await tx.send(this.config.MERIDIAN_MUTATIONS_TOPIC, events);
-        if (outcome.changelog.length > 0) await tx.send(this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, outcome.changelog.map((entry) => changelogRecord(entry, batch.partition)));
-        if (outcome.rejected.length > 0) {
-          await tx.send(
-            this.config.MERIDIAN_DEAD_LETTER_TOPIC,
-            outcome.rejected.map(({ record, reason }) => ({
+        await tx.send([
+          { topic: this.config.MERIDIAN_MUTATIONS_TOPIC, records: events },
+          { topic: this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, records: outcome.changelog.map((entry) => changelogRecord(entry, batch.partition)) },
+          {
+            topic: this.config.MERIDIAN_DEAD_LETTER_TOPIC,
+            records: outcome.rejected.map(({ record, reason }) => ({
               key: record.key,
               value: record.value,
               headers: { 'meridian.reason': reason, 'meridian.source': `${batch.topic}/${batch.partition}@${record.offset}` },
             })),
-          );
-        }
+          },
+        ]);
         await tx.sendOffsets(this.config.MERIDIAN_DEDUPER_GROUP, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
       });
       this.figures.transactionSeconds.observe((performance.now() - began) / 1000);

@@ -84,17 +84,17 @@ export class DestinationPipeline {
           if (records) records.push({ key, value });
           else byTopic.set(topic, [{ key, value }]);
         }
-        for (const [topic, records] of byTopic) await tx.send(topic, records);
-        if (routed.rejected.length > 0) {
-          await tx.send(
-            this.settings.deadLetterTopic,
-            routed.rejected.map(({ record, reason }) => ({
+        await tx.send([
+          ...[...byTopic].map(([topic, records]) => ({ topic, records })),
+          {
+            topic: this.settings.deadLetterTopic,
+            records: routed.rejected.map(({ record, reason }) => ({
               key: record.key,
               value: record.value,
               headers: { 'meridian.reason': reason, 'meridian.destination': this.destination, 'meridian.source': `${batch.topic}/${batch.partition}@${record.offset}` },
             })),
-          );
-        }
+          },
+        ]);
         await tx.sendOffsets(this.settings.groupId, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
       });
     } catch (error) {
