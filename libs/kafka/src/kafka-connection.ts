@@ -120,6 +120,9 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
+/** How long a consumer that kafkajs stopped waits before it joins its group again. */
+const REJOIN_MS = 1000;
+
 function describeFailure(brokers: readonly string[], error: unknown): KafkaUnavailableError {
   const reason = error instanceof Error ? error.message : String(error);
   const retriable = error instanceof KafkaJSError ? error.retriable : true;
@@ -299,8 +302,11 @@ export class KafkaConnection {
 
   /**
    * Joins a consumer group and hands each fetched batch to `eachBatch`, one at a time per
-   * partition (and `concurrentPartitions` partitions at once). Offsets are never committed automatically: the handler commits them, in
-   * the same transaction as what it produced, so that a crash repeats no committed work.
+   * partition (and `concurrentPartitions` partitions at once). Offsets are never committed
+   * automatically: the handler commits them, in the same transaction as what it produced,
+   * so that a crash repeats no committed work. When the handler throws, or anything else
+   * stops kafkajs' consumer (a broker away too long), the member joins the group again
+   * and reads on from the committed offsets; it never gives up.
    */
   async consume(options: GroupConsumerOptions): Promise<GroupConsumer> {
     const consumer: Consumer = this.client.consumer({
@@ -312,14 +318,14 @@ export class KafkaConnection {
       // latency; a short wait only makes every idle consumer poll the broker more.
       maxWaitTimeInMs: 500,
     });
-    try {
+    if (options.onAssignment) {
+      const onAssignment = options.onAssignment;
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        onAssignment(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))));
+      });
+    }
+    const join = async () => {
       await consumer.connect();
-      if (options.onAssignment) {
-        const onAssignment = options.onAssignment;
-        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-          onAssignment(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))));
-        });
-      }
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
@@ -329,16 +335,48 @@ export class KafkaConnection {
           const last = batch.messages.at(-1);
           if (!last) return;
           const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers: textHeaders(m.headers) }));
-          await options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
+          try {
+            await options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
+          } catch (error) {
+            // Not retried in place: kafkajs would fetch again from where it stands in
+            // memory, and a transaction whose commit went through unseen (the broker went
+            // away before it answered) would then be done twice. Marked final, the error
+            // stops the consumer, which joins again (below) and reads on from the offsets
+            // the broker has committed.
+            throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), { retriable: false });
+          }
         },
       });
+    };
+    let stopped = false;
+    let rejoin: NodeJS.Timeout | undefined;
+    const rejoinLater = () => {
+      rejoin = setTimeout(() => {
+        if (stopped) return;
+        join().catch((error: unknown) => {
+          this.logger?.warn(`consumer group ${options.groupId} could not join again (retrying in ${REJOIN_MS / 1000}s): ${describeFailure(this.settings.brokers, error).message}`);
+          void consumer.disconnect().catch(() => undefined);
+          rejoinLater();
+        });
+      }, REJOIN_MS);
+    };
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || stopped) return;
+      this.logger?.debug?.(`consumer group ${options.groupId} stopped on ${payload.error.message}; joining again in ${REJOIN_MS / 1000}s`);
+      rejoinLater();
+    });
+    try {
+      await join();
     } catch (error) {
+      stopped = true;
       await consumer.disconnect().catch(() => undefined);
       throw describeFailure(this.settings.brokers, error);
     }
     this.opened.add(consumer);
     return {
       stop: async () => {
+        stopped = true;
+        clearTimeout(rejoin);
         this.opened.delete(consumer);
         await consumer.disconnect();
       },
