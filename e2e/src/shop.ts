@@ -3,12 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { CassandraConnection } from '@meridian/cassandra';
 import { type DataCentre, type DriverName, type RunningService, type ServiceInstance, type ServiceName, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { KafkaConnection } from '@meridian/kafka';
-import { startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
-
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-}
+import { callHttp, callUntil, startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
 
 interface Order {
   readonly id: string;
@@ -50,23 +45,6 @@ export function shopSuite(driver: DriverName): void {
       for (const service of started) await waitHealthy(service, 120_000);
       return started;
     };
-    const call = async (port: number, method: string, path: string, body?: unknown): Promise<Answer> => {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-    };
-    /** Calls until the answer has `status`: a coordinator loading its configuration, a table not yet visible in a DC. */
-    const callUntil = (status: number, port: number, method: string, path: string, body?: unknown) =>
-      waitFor(`${method} ${path} to answer ${status}`, async () => {
-        const answer = await call(port, method, path, body);
-        if (answer.status !== status) throw new Error(`answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-        return answer;
-      }, { timeoutMs: 90_000, intervalMs: 500 });
-
     beforeAll(async () => {
       const started = await startTopology(driver, { dc1Nodes: 1 });
       topology = started;
@@ -107,12 +85,12 @@ export function shopSuite(driver: DriverName): void {
       await producer.send(topics.reservations, [{ key: 'junk', value: 'not a change event' }]);
       await producer.close();
 
-      expect(await call(ports.inventory, 'PUT', '/stock/apple', { available: 10 })).toMatchObject({ status: 200, body: { available: 10 } });
-      expect(await call(ports.inventory, 'PUT', '/stock/pear', { available: 5 })).toMatchObject({ status: 200, body: { available: 5 } });
-      expect(await call(ports.orders, 'POST', '/orders', { productId: 'apple', quantity: 0 })).toMatchObject({ status: 400, body: { error: 'invalid order', problems: [{ field: 'quantity' }] } });
+      expect(await callHttp(ports.inventory, 'PUT', '/stock/apple', { available: 10 })).toMatchObject({ status: 200, body: { available: 10 } });
+      expect(await callHttp(ports.inventory, 'PUT', '/stock/pear', { available: 5 })).toMatchObject({ status: 200, body: { available: 5 } });
+      expect(await callHttp(ports.orders, 'POST', '/orders', { productId: 'apple', quantity: 0 })).toMatchObject({ status: 400, body: { error: 'invalid order', problems: [{ field: 'quantity' }] } });
 
       const place = async (productId: string, quantity: number): Promise<Order> => {
-        const answer = await call(ports.orders, 'POST', '/orders', { productId, quantity });
+        const answer = await callHttp(ports.orders, 'POST', '/orders', { productId, quantity });
         expect(answer).toMatchObject({ status: 201, body: { status: 'PENDING' } });
         return answer.body as Order;
       };
@@ -120,7 +98,7 @@ export function shopSuite(driver: DriverName): void {
       // Twelve orders race for five pears.
       placed.push(...(await Promise.all(Array.from({ length: 12 }, () => place('pear', 1)))));
       // inventory-service dies with some of them handled, some not: it comes back and finishes them.
-      await waitFor('a first reservation', async () => ((await call(ports.inventory, 'GET', '/stock/pear')).body as { orders: { reserved: number; rejected: number } }).orders.reserved > 0 ? true : undefined, { timeoutMs: 120_000, intervalMs: 200 });
+      await waitFor('a first reservation', async () => ((await callHttp(ports.inventory, 'GET', '/stock/pear')).body as { orders: { reserved: number; rejected: number } }).orders.reserved > 0 ? true : undefined, { timeoutMs: 120_000, intervalMs: 200 });
       inventory?.process.kill('SIGKILL');
       // Three apples each: nine of ten. Then more than there ever were, and a product nobody stocks.
       placed.push(await place('apple', 3), await place('apple', 3), await place('apple', 3));
@@ -130,7 +108,7 @@ export function shopSuite(driver: DriverName): void {
       const decided = await waitFor(
         `all ${placed.length} orders decided`,
         async () => {
-          const orders = await Promise.all(placed.map(async ({ id }) => (await call(ports.orders, 'GET', `/orders/${id}`)).body as Order));
+          const orders = await Promise.all(placed.map(async ({ id }) => (await callHttp(ports.orders, 'GET', `/orders/${id}`)).body as Order));
           return orders.every((o) => o.status !== 'PENDING') ? orders : undefined;
         },
         { timeoutMs: 240_000, intervalMs: 1000 },
@@ -146,8 +124,8 @@ export function shopSuite(driver: DriverName): void {
       expect(decided.filter((o) => o.productId === 'apple' && o.status === 'REJECTED').map((o) => o.quantity)).toEqual([11]);
 
       // The stock: what the confirmed orders hold is gone, nothing more, never below zero.
-      expect(await call(ports.inventory, 'GET', '/stock/pear')).toEqual({ status: 200, body: { productId: 'pear', available: 0, reserved: 5, orders: { reserved: 5, rejected: 7 } } });
-      expect(await call(ports.inventory, 'GET', '/stock/apple')).toEqual({ status: 200, body: { productId: 'apple', available: 1, reserved: 9, orders: { reserved: 3, rejected: 1 } } });
+      expect(await callHttp(ports.inventory, 'GET', '/stock/pear')).toEqual({ status: 200, body: { productId: 'pear', available: 0, reserved: 5, orders: { reserved: 5, rejected: 7 } } });
+      expect(await callHttp(ports.inventory, 'GET', '/stock/apple')).toEqual({ status: 200, body: { productId: 'apple', available: 1, reserved: 9, orders: { reserved: 3, rejected: 1 } } });
 
       // One reservation per order, in dc2's table and as change events in dc1, across the SIGKILL.
       const dc2 = new CassandraConnection({ contactPoints: endpoints.cassandra.filter((n) => n.dc === 'dc2').map((n) => `${n.cql.host}:${n.cql.port}`), localDataCenter: 'dc2' });

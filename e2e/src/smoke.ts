@@ -156,6 +156,35 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       await plain.close();
     });
 
+    it('fences a transactional producer as soon as another one takes its id, and tells which of two racing calls created a topic', async () => {
+      const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
+      if (!broker) throw new Error('no Kafka in dc1');
+      const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'smoke-fence' });
+      connections.push(kafka);
+      const topic = uniqueName('smoke_fence');
+      const racing = await Promise.all([kafka.createTopics([{ topic, partitions: 1 }]), kafka.createTopics([{ topic, partitions: 1 }])]);
+      expect(racing.flat()).toEqual([topic]);
+
+      // The first producer's transaction is open when the second producer with its id is
+      // created: creating it aborts that transaction, and the first can no longer commit.
+      const transactionalId = uniqueName('smoke_fenced');
+      const first = await kafka.producer({ transactionalId });
+      let second: Awaited<ReturnType<KafkaConnection['producer']>> | undefined;
+      await expect(
+        first.transaction(async (tx) => {
+          await tx.send([{ topic, records: [{ key: 'z', value: 'from the fenced producer' }] }]);
+          second = await kafka.producer({ transactionalId });
+        }),
+      ).rejects.toThrow(/epoch|fence/i);
+      if (!second) throw new Error('the second producer was not created');
+      await second.transaction(async (tx) => {
+        await tx.send([{ topic, records: [{ key: 's', value: 'from the new producer' }] }]);
+      });
+      const committed = await kafka.readTopic(topic, { count: 2, timeoutMs: 5_000, isolation: 'read_committed', groupId: uniqueName('smoke_reader') });
+      expect(committed.map((r) => r.value?.toString())).toEqual(['from the new producer']);
+      await Promise.all([first.close().catch(() => undefined), second.close()]);
+    });
+
     const readerContext = {
       dc1Nodes,
       endpoints: () => endpoints,

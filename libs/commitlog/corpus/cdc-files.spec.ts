@@ -1,12 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchemaIndex, type SchemaDescription } from '@meridian/commitlog';
 import { cdcSegments, entryHolding } from './cdc-files';
 
+/** Every directory these tests make is under this one, removed after them. */
+const scratch = mkdtempSync(join(tmpdir(), 'meridian-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 describe('cdcSegments', () => {
   it('lists the segments that have an index, oldest first', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cdc-raw-'));
+    const dir = mkdtempSync(join(scratch, 'cdc-raw-'));
     for (const name of ['CommitLog-7-20.log', 'CommitLog-7-20_cdc.idx', 'CommitLog-7-3.log', 'CommitLog-7-3_cdc.idx', 'CommitLog-7-99.log', 'CommitLog-7-5_cdc.idx']) {
       writeFileSync(join(dir, name), '');
     }

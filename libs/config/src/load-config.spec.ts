@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ const schema = z.object({
 
 describe('loadConfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'meridian-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('parses and types every setting, applying defaults', () => {
     const config = loadConfig('test', schema, {

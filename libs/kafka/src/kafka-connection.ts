@@ -177,26 +177,34 @@ export class KafkaConnection {
     }
   }
 
-  /** Creates the topics that do not exist yet, and returns their names; existing ones are left as they are. */
+  /** Creates the topics that do not exist yet and returns the names of those this call created; existing ones are left as they are. */
   async createTopics(specs: readonly TopicSpec[]): Promise<string[]> {
     try {
       const admin = await this.connectedAdmin();
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((spec) => !existing.has(spec.topic));
-      if (missing.length === 0) return [];
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
-          topic: spec.topic,
-          numPartitions: spec.partitions,
-          replicationFactor: -1,
-          configEntries: [
-            ...(spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-            ...(spec.maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }]),
-          ],
-        })),
-      });
-      return missing.map((spec) => spec.topic);
+      // One request per topic: kafkajs answers false when every topic of a request exists
+      // already, so only then can it tell which ones this call created (another client,
+      // or this one concurrently, may create the same topic meanwhile).
+      const created = await Promise.all(
+        missing.map((spec) =>
+          admin.createTopics({
+            waitForLeaders: true,
+            topics: [
+              {
+                topic: spec.topic,
+                numPartitions: spec.partitions,
+                replicationFactor: -1,
+                configEntries: [
+                  ...(spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+                  ...(spec.maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }]),
+                ],
+              },
+            ],
+          }),
+        ),
+      );
+      return missing.filter((_, i) => created[i]).map((spec) => spec.topic);
     } catch (error) {
       throw describeFailure(this.settings.brokers, error);
     }
@@ -280,7 +288,12 @@ export class KafkaConnection {
     }
   }
 
-  /** An idempotent producer; with `transactionalId`, also transactional (see TransactionalProducer). */
+  /**
+   * An idempotent producer; with `transactionalId`, also transactional. A transactional one
+   * fences before it is returned: any earlier producer with the same id is shut out, and
+   * the broker has finished that producer's last transaction (committed if its commit was
+   * under way, aborted otherwise), so its records and offsets are settled.
+   */
   async producer(options: { transactionalId?: string } = {}): Promise<RecordProducer> {
     const producer = this.client.producer({
       // Every topic Meridian writes is created by it, with its settings; a broker creating a
@@ -293,7 +306,11 @@ export class KafkaConnection {
     });
     try {
       await producer.connect();
+      // kafkajs registers the transactional id (InitProducerId, which fences) only when a
+      // first transaction begins; one with nothing in it ends without a request.
+      if (options.transactionalId !== undefined) await (await producer.transaction()).abort();
     } catch (error) {
+      await producer.disconnect().catch(() => undefined);
       throw describeFailure(this.settings.brokers, error);
     }
     this.opened.add(producer);
@@ -350,14 +367,27 @@ export class KafkaConnection {
     };
     let stopped = false;
     let rejoin: NodeJS.Timeout | undefined;
+    // While Kafka is away every try fails the same way: one warning when the first fails
+    // and one line when the member is back, not a line per try.
+    let failingSince: number | undefined;
     const rejoinLater = () => {
       rejoin = setTimeout(() => {
         if (stopped) return;
-        join().catch((error: unknown) => {
-          this.logger?.warn(`consumer group ${options.groupId} could not join again (retrying in ${REJOIN_MS / 1000}s): ${describeFailure(this.settings.brokers, error).message}`);
-          void consumer.disconnect().catch(() => undefined);
-          rejoinLater();
-        });
+        join().then(
+          () => {
+            if (failingSince === undefined) return;
+            this.logger?.log(`consumer group ${options.groupId} joined again after ${((Date.now() - failingSince) / 1000).toFixed(0)}s`);
+            failingSince = undefined;
+          },
+          (error: unknown) => {
+            if (failingSince === undefined) {
+              failingSince = Date.now();
+              this.logger?.warn(`consumer group ${options.groupId} could not join again, retrying every ${REJOIN_MS / 1000}s: ${describeFailure(this.settings.brokers, error).message}`);
+            }
+            void consumer.disconnect().catch(() => undefined);
+            rejoinLater();
+          },
+        );
       }, REJOIN_MS);
     };
     consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -1,9 +1,13 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PartitionUpdate, type SchemaDescription, SchemaIndex } from '@meridian/commitlog';
 import type { RawMutationEvent } from '@meridian/contracts';
 import { CdcFollower, type EventSink, type OffsetStore } from './cdc-follower';
+
+/** Every directory these tests make is under this one, removed after them. */
+const scratch = mkdtempSync(join(tmpdir(), 'meridian-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Real segments of the golden corpus, written by Cassandra 5.0 (libs/commitlog/corpus). */
 const CORPUS = join(__dirname, '..', '..', '..', '..', 'libs', 'commitlog', 'corpus', 'v7');
@@ -56,7 +60,7 @@ class MemoryLog {
 function cdcRaw(nodeName: string, idx?: string) {
   const node = manifest.nodes.find((n) => n.name === nodeName)!;
   const segment = node.segments[0]!;
-  const dir = mkdtempSync(join(tmpdir(), 'cdc-raw-'));
+  const dir = mkdtempSync(join(scratch, 'cdc-raw-'));
   copyFileSync(join(CORPUS, node.name, segment.file), join(dir, segment.file));
   writeFileSync(join(dir, segment.idxFile), idx ?? `${segment.idx.offset}\nCOMPLETED`);
   return { dir, segment };
@@ -72,7 +76,7 @@ function follower(
   const sink = new MemorySink();
   let refreshes = 0;
   const log = new MemoryLog();
-  const quarantineDir = join(mkdtempSync(join(tmpdir(), 'quarantine-')), 'aside');
+  const quarantineDir = join(mkdtempSync(join(scratch, 'quarantine-')), 'aside');
   const cdc = new CdcFollower({
     dc: node.startsWith('dc1') ? 'dc1' : 'dc2',
     node,
@@ -192,7 +196,7 @@ describe('CdcFollower', () => {
     const { dir } = cdcRaw('dc1-n1');
     writeFileSync(join(dir, 'CommitLog-7-1.log'), Buffer.alloc(64, 1));
     writeFileSync(join(dir, 'CommitLog-7-1_cdc.idx'), '64\nCOMPLETED');
-    const blocked = join(mkdtempSync(join(tmpdir(), 'quarantine-')), 'file');
+    const blocked = join(mkdtempSync(join(scratch, 'quarantine-')), 'file');
     writeFileSync(blocked, 'not a directory');
     const { cdc, log } = follower(dir, 'dc1-n1');
     (cdc['options'] as { quarantineDir: string }).quarantineDir = blocked;

@@ -1,11 +1,15 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cdcRawCheck } from './cdc-raw-check';
 
+/** Every directory these tests make is under this one, removed after them. */
+const scratch = mkdtempSync(join(tmpdir(), 'meridian-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 describe('cdcRawCheck', () => {
   it('counts the segments waiting in cdc_raw and their bytes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cdc-raw-'));
+    const dir = mkdtempSync(join(scratch, 'cdc-raw-'));
     writeFileSync(join(dir, 'CommitLog-7-1.log'), Buffer.alloc(1024));
     writeFileSync(join(dir, 'CommitLog-7-1_cdc.idx'), '512\n');
     writeFileSync(join(dir, 'CommitLog-7-2.log'), Buffer.alloc(10));
@@ -13,7 +17,7 @@ describe('cdcRawCheck', () => {
   });
 
   it('is down when the directory cannot be read and written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cdc-raw-'));
+    const dir = mkdtempSync(join(scratch, 'cdc-raw-'));
     await expect(cdcRawCheck(join(dir, 'gone')).check()).rejects.toThrow(`${join(dir, 'gone')} is not readable and writable by this process`);
     chmodSync(dir, 0o500);
     // root may write anyway; the check must then agree with what the process can really do

@@ -38,6 +38,10 @@ export class DestinationPipeline {
   private readonly topicsCreated = new Set<string>();
   /** Topics this pipeline has found or created since it started. */
   private readonly topicsSeen = new Set<string>();
+  /** Partitions whose next batch must first learn the group's committed offset (see resume). */
+  private readonly resuming = new Set<number>();
+  /** Per partition, the committed offset found on resuming: records below it are published already. */
+  private readonly publishedBelow = new Map<number, bigint>();
 
   constructor(
     readonly destination: string,
@@ -57,6 +61,9 @@ export class DestinationPipeline {
       topics: [this.settings.mutationsTopic],
       isolation: 'read_committed',
       concurrentPartitions: this.settings.concurrentPartitions,
+      onAssignment: (owned) => {
+        for (const { partition } of owned) this.resuming.add(partition);
+      },
       eachBatch: (batch) => this.handle(batch),
     });
   }
@@ -72,7 +79,12 @@ export class DestinationPipeline {
     const destination = this.config().destination(this.destination);
     // Deleted or paused since this batch was fetched: leave its offsets for the next run.
     if (!destination || destination.paused) throw new Error(`destination ${this.destination} is ${destination ? 'paused' : 'deleted'}`);
-    const routed = routeBatch(batch.records, destination, this.config(), this.settings.maxEventBytes, Date.now());
+    if (this.resuming.has(batch.partition)) await this.resume(batch);
+    const publishedBelow = this.publishedBelow.get(batch.partition) ?? 0n;
+    const records = batch.records.filter((r) => BigInt(r.offset) >= publishedBelow);
+    // Committing this batch's offsets would move the group back.
+    if (records.length === 0) return;
+    const routed = routeBatch(records, destination, this.config(), this.settings.maxEventBytes, Date.now());
     await this.createTopics(routed.records.map((r) => r.topic));
     const producer = await this.producerFor(batch.partition);
     const began = performance.now();
@@ -98,6 +110,8 @@ export class DestinationPipeline {
         await tx.sendOffsets(this.settings.groupId, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
       });
     } catch (error) {
+      // The commit may have gone through unseen (the broker went away before it answered).
+      this.resuming.add(batch.partition);
       this.producers.delete(batch.partition);
       await producer.close().catch(() => undefined);
       // Perhaps a topic was deleted under it: the batch's next try checks them all again.
@@ -134,6 +148,26 @@ export class DestinationPipeline {
       this.topicsCreated.add(topic);
       this.topicsSeen.add(topic);
     }
+  }
+
+  /**
+   * Learns where the group's committed offset for the batch's partition stands, before its
+   * first batch after an assignment or a failed transaction. kafkajs reads committed
+   * offsets without waiting for a transaction whose commit the broker is still completing
+   * (it cannot ask for stable offsets), so the consumer may start below the last batch
+   * published, and publishing it again would duplicate it. A fresh producer with the
+   * partition's transactional id makes the broker finish that transaction first; the
+   * offset read after it is final.
+   */
+  private async resume(batch: PartitionBatch): Promise<void> {
+    const previous = this.producers.get(batch.partition);
+    this.producers.delete(batch.partition);
+    await previous?.close().catch(() => undefined);
+    await this.producerFor(batch.partition);
+    const progress = await this.kafka.groupProgress(this.settings.groupId, batch.topic);
+    const committed = progress?.find((p) => p.partition === batch.partition)?.committed;
+    this.publishedBelow.set(batch.partition, committed == null ? 0n : BigInt(committed));
+    this.resuming.delete(batch.partition);
   }
 
   /** A transactional id per destination and input partition: a publisher taking the partition over fences the previous one. */
