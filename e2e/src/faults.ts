@@ -139,9 +139,6 @@ export function faultSuite(driver: DriverName): void {
       for (const dc of DCS) await everyRowOnce(dc, topic);
     });
 
-    // On the containers driver, dc1's pipeline has twice been left stalled after this
-    // restart (nothing more reached dc1's destination), in runs whose logs are gone; it
-    // runs on the local driver until that is found.
     it("restarts dc1's Kafka broker mid-stream: every row arrives once in each DC", async () => {
       const topic = await tableWithDestinations('broker');
       await writeThrough('broker', 4000, async () => {

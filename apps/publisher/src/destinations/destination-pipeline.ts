@@ -135,13 +135,15 @@ export class DestinationPipeline {
   private async createTopics(topics: readonly string[]): Promise<void> {
     const unchecked = [...new Set(topics)].filter((t) => !this.topicsCreated.has(t));
     if (unchecked.length === 0) return;
+    // Taken before the call: a batch of another partition may find the topic meanwhile.
+    const seenBefore = new Set(unchecked.filter((t) => this.topicsSeen.has(t)));
     const created = await this.kafka.createTopics([
       // The topic takes what the dead-letter check lets through: a value under the limit plus its key and headers.
       ...unchecked.map((topic) => ({ topic, partitions: this.settings.destinationPartitions, maxMessageBytes: this.settings.maxEventBytes + RECORD_OVERHEAD_BYTES })),
       { topic: this.settings.deadLetterTopic, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
     ]);
     for (const topic of created) {
-      if (this.topicsSeen.has(topic)) this.log.warn(`${this.destination}: topic ${topic} was deleted while in use; created it again, and the events not yet delivered go there (what it held before is gone)`);
+      if (seenBefore.has(topic)) this.log.warn(`${this.destination}: topic ${topic} was deleted while in use; created it again, and the events not yet delivered go there (what it held before is gone)`);
       else this.log.log(`${this.destination}: created topic ${topic}`);
     }
     for (const topic of unchecked) {

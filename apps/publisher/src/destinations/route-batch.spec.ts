@@ -1,38 +1,6 @@
-import { ConfigState, type Destination, parseConfigRecord } from '@meridian/contracts';
-import { type MutationRecord, routeBatch } from './route-batch';
-
-const mutation = (offset: number, table: string, id: number, payload = `row ${id}`): MutationRecord => ({
-  key: Buffer.from(`shop.${table}:{"id":${id}}`),
-  offset: String(offset),
-  value: Buffer.from(
-    JSON.stringify({
-      version: 1,
-      dc: 'dc1',
-      node: 'dc1-n1',
-      segment: 'CommitLog-7-1.log',
-      position: 10,
-      digest: `d${id}`,
-      update: {
-        segment: 'CommitLog-7-1.log',
-        position: 10,
-        keyspace: 'shop',
-        table,
-        tableId: 'x',
-        key: { id },
-        partitionDeletion: null,
-        staticRow: null,
-        rows: [{ clustering: {}, liveness: { timestamp: '1700000000000000' }, deletion: null, cells: { payload: { value: payload, timestamp: '1700000000000000' } } }],
-        rangeTombstones: [],
-      },
-    }),
-  ),
-});
-
-function configWith(records: [string, object][]): ConfigState {
-  const state = new ConfigState();
-  for (const [key, value] of records) state.apply(parseConfigRecord(key, JSON.stringify(value)));
-  return state;
-}
+import type { Destination } from '@meridian/contracts';
+import { configWith, mutation } from '../testing/mutations';
+import { routeBatch } from './route-batch';
 
 describe('routeBatch', () => {
   const config = configWith([
