@@ -99,7 +99,7 @@ async function startedPipeline() {
 
 describe('DestinationPipeline', () => {
   it("skips, on a partition's first batch after an assignment, what the group committed, learnt after fencing the partition's producer", async () => {
-    const { kafka } = await startedPipeline();
+    const { kafka, lines } = await startedPipeline();
     kafka.committed.set(0, '2'); // the last transaction published offsets 0 and 1
     kafka.consumer?.onAssignment?.([{ topic: MUTATIONS, partition: 0 }]);
 
@@ -107,6 +107,7 @@ describe('DestinationPipeline', () => {
     expect(kafka.steps).toEqual(['producer', `progress ${GROUP}`]);
     expect(idsSent(kafka.transactions[0])).toEqual([2, 3]);
     expect(kafka.transactions[0]?.offsets).toEqual([{ partition: 0, offset: '4' }]);
+    expect(lines).toContain('log orders: skipped 2 record(s) of meridian.mutations/0 below its committed offset 2, published already');
 
     // A batch wholly published already commits nothing: its offsets would move the group back.
     await kafka.deliver(0, records(0, [1]));

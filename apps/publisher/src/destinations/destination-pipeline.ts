@@ -82,6 +82,9 @@ export class DestinationPipeline {
     if (this.resuming.has(batch.partition)) await this.resume(batch);
     const publishedBelow = this.publishedBelow.get(batch.partition) ?? 0n;
     const records = batch.records.filter((r) => BigInt(r.offset) >= publishedBelow);
+    if (records.length < batch.records.length) {
+      this.log.log(`${this.destination}: skipped ${batch.records.length - records.length} record(s) of ${batch.topic}/${batch.partition} below its committed offset ${publishedBelow}, published already`);
+    }
     // Committing this batch's offsets would move the group back.
     if (records.length === 0) return;
     const routed = routeBatch(records, destination, this.config(), this.settings.maxEventBytes, Date.now());
