@@ -157,10 +157,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
     });
 
     it('fences a transactional producer as soon as another one takes its id, and tells which of two racing calls created a topic', async () => {
-      const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
-      if (!broker) throw new Error('no Kafka in dc1');
-      const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'smoke-fence' });
-      connections.push(kafka);
+      const kafka = kafkaIn('dc1');
       const topic = uniqueName('smoke_fence');
       const racing = await Promise.all([kafka.createTopics([{ topic, partitions: 1 }]), kafka.createTopics([{ topic, partitions: 1 }])]);
       expect(racing.flat()).toEqual([topic]);

@@ -38,9 +38,11 @@ export class DestinationPipeline {
   private readonly topicsCreated = new Set<string>();
   /** Topics this pipeline has found or created since it started. */
   private readonly topicsSeen = new Set<string>();
-  /** Partitions whose next batch must first learn the group's committed offset (see resume). */
-  private readonly resuming = new Set<number>();
-  /** Per partition, the committed offset found on resuming: records below it are published already. */
+  /**
+   * Per partition, the group's committed offset as learnt by resume: records below it are
+   * published already. None after an assignment or a failed transaction, until the
+   * partition's next batch learns it again.
+   */
   private readonly publishedBelow = new Map<number, bigint>();
 
   constructor(
@@ -62,7 +64,7 @@ export class DestinationPipeline {
       isolation: 'read_committed',
       concurrentPartitions: this.settings.concurrentPartitions,
       onAssignment: (owned) => {
-        for (const { partition } of owned) this.resuming.add(partition);
+        for (const { partition } of owned) this.publishedBelow.delete(partition);
       },
       eachBatch: (batch) => this.handle(batch),
     });
@@ -79,8 +81,7 @@ export class DestinationPipeline {
     const destination = this.config().destination(this.destination);
     // Deleted or paused since this batch was fetched: leave its offsets for the next run.
     if (!destination || destination.paused) throw new Error(`destination ${this.destination} is ${destination ? 'paused' : 'deleted'}`);
-    if (this.resuming.has(batch.partition)) await this.resume(batch);
-    const publishedBelow = this.publishedBelow.get(batch.partition) ?? 0n;
+    const publishedBelow = this.publishedBelow.get(batch.partition) ?? (await this.resume(batch));
     const records = batch.records.filter((r) => BigInt(r.offset) >= publishedBelow);
     if (records.length < batch.records.length) {
       this.log.log(`${this.destination}: skipped ${batch.records.length - records.length} record(s) of ${batch.topic}/${batch.partition} below its committed offset ${publishedBelow}, published already`);
@@ -114,7 +115,7 @@ export class DestinationPipeline {
       });
     } catch (error) {
       // The commit may have gone through unseen (the broker went away before it answered).
-      this.resuming.add(batch.partition);
+      this.publishedBelow.delete(batch.partition);
       this.producers.delete(batch.partition);
       await producer.close().catch(() => undefined);
       // Perhaps a topic was deleted under it: the batch's next try checks them all again.
@@ -164,15 +165,16 @@ export class DestinationPipeline {
    * partition's transactional id makes the broker finish that transaction first; the
    * offset read after it is final.
    */
-  private async resume(batch: PartitionBatch): Promise<void> {
+  private async resume(batch: PartitionBatch): Promise<bigint> {
     const previous = this.producers.get(batch.partition);
     this.producers.delete(batch.partition);
     await previous?.close().catch(() => undefined);
     await this.producerFor(batch.partition);
     const progress = await this.kafka.groupProgress(this.settings.groupId, batch.topic);
     const committed = progress?.find((p) => p.partition === batch.partition)?.committed;
-    this.publishedBelow.set(batch.partition, committed == null ? 0n : BigInt(committed));
-    this.resuming.delete(batch.partition);
+    const publishedBelow = committed == null ? 0n : BigInt(committed);
+    this.publishedBelow.set(batch.partition, publishedBelow);
+    return publishedBelow;
   }
 
   /** A transactional id per destination and input partition: a publisher taking the partition over fences the previous one. */
