@@ -187,9 +187,8 @@ export class KafkaConnection {
       // already, so only then can it tell which ones this call created (another client,
       // or this one concurrently, may create the same topic meanwhile).
       const created = await Promise.all(
-        missing.map((spec) =>
-          admin.createTopics({
-            waitForLeaders: true,
+        missing.map(async (spec) => {
+          const made = await admin.createTopics({
             topics: [
               {
                 topic: spec.topic,
@@ -201,8 +200,10 @@ export class KafkaConnection {
                 ],
               },
             ],
-          }),
-        ),
+          });
+          await waitForLeaders(admin, spec.topic);
+          return made;
+        }),
       );
       return missing.filter((_, i) => created[i]).map((spec) => spec.topic);
     } catch (error) {
@@ -548,6 +549,28 @@ export class KafkaConnection {
   private forward(entry: LogEntry): void {
     const { message, ...extra } = entry.log;
     this.logger?.debug?.(`kafka ${entry.namespace}: ${message}${extra['error'] ? ` (${String(extra['error'])})` : ''}`);
+  }
+}
+
+/** How long a topic just created may take to have a leader for each partition. */
+const LEADERS_TIMEOUT_MS = 10_000;
+
+/**
+ * Waits until every partition of `topic` has a leader. kafkajs' own wait (`waitForLeaders`)
+ * gives up when the broker answers that it does not know the topic, which it may do for a
+ * moment after creating it.
+ */
+async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+      if (Date.now() >= deadline) throw new Error(`topic ${topic} has no leader for every partition after ${LEADERS_TIMEOUT_MS} ms`);
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
