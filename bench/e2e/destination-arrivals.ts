@@ -115,6 +115,16 @@ export class DestinationArrivals {
     return count;
   }
 
+  /** The earliest arrival at or after `sinceMs` of a row of [fromId, toId); undefined when none arrived then. */
+  firstArrivalAfter(fromId: number, toId: number, sinceMs: number): number | undefined {
+    let first: number | undefined;
+    for (let id = fromId; id < toId; id++) {
+      const arrivedMs = this.arrived.get(id);
+      if (arrivedMs >= sinceMs && (first === undefined || arrivedMs < first)) first = arrivedMs;
+    }
+    return first;
+  }
+
   of(fromId: number, toId: number, failed: ReadonlySet<number>): ArrivalsOf {
     const latencies: number[] = [];
     const built: number[] = [];

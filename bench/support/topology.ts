@@ -91,11 +91,11 @@ export interface Topology {
 
 /**
  * The topology running in --workdir, which must have the `needed` components up, or else
- * one brought up with --driver (local by default) in a fresh temporary workdir (prefixed
+ * one brought up with --driver (local by default), with `dc1Nodes` Cassandra nodes in dc1, in a fresh temporary workdir (prefixed
  * `meridian-<name>-`) and taken down, and the workdir removed unless --keep-workdir, by
  * `cleanup`.
  */
-export async function openTopology(name: string, needed: readonly string[], options: TopologyOptions, cleanup: Cleanup, progress: (line: string) => void): Promise<Topology> {
+export async function openTopology(name: string, needed: readonly string[], options: TopologyOptions, cleanup: Cleanup, progress: (line: string) => void, dc1Nodes: 1 | 2 = 1): Promise<Topology> {
   if (options.workdir !== undefined) {
     const workdir = options.workdir;
     const driverName = await recordedDriver(workdir);
@@ -117,7 +117,7 @@ export async function openTopology(name: string, needed: readonly string[], opti
   });
   cleanup.add('stopping the topology', () => driver.down(workdir, log));
   progress(`bringing up a ${driverName} topology in ${workdir}`);
-  const endpoints = await driver.up({ workdir, dc1Nodes: 1, startTimeoutMs: 300_000 }, log);
+  const endpoints = await driver.up({ workdir, dc1Nodes, startTimeoutMs: 300_000 }, log);
   return { endpoints, started: true };
 }
 

@@ -1,4 +1,4 @@
-import { KafkaConnection, KafkaUnavailableError } from './kafka-connection';
+import { KafkaConnection, KafkaUnavailableError, RecordProducer } from './kafka-connection';
 
 // TCP port 1 (tcpmux) is reserved and unused: connecting to it on loopback is refused.
 const NOTHING_LISTENS = 1;
@@ -13,5 +13,53 @@ describe('KafkaConnection', () => {
     } finally {
       await kafka.close();
     }
+  });
+});
+
+/** A kafkajs producer double: each send answers with the next outcome given, and counts its calls. */
+function fakeProducer(outcomes: (Error | undefined)[]) {
+  const calls = { sends: 0, disconnects: 0 };
+  const producer = {
+    send: () => {
+      calls.sends++;
+      const outcome = outcomes.shift();
+      return outcome ? Promise.reject(outcome) : Promise.resolve([]);
+    },
+    disconnect: () => {
+      calls.disconnects++;
+      return Promise.resolve();
+    },
+  };
+  return { producer: producer as unknown as ConstructorParameters<typeof RecordProducer>[0], calls };
+}
+
+describe('RecordProducer', () => {
+  it('sends through a new producer after a send failed, so a broken sequence does not fail every later send', async () => {
+    const first = fakeProducer([new Error('The broker received an out of order sequence number'), new Error('the same again')]);
+    const second = fakeProducer([undefined]);
+    let opened = 0;
+    const producer = new RecordProducer(first.producer, () => {
+      opened++;
+      return Promise.resolve(second.producer);
+    }, () => undefined);
+
+    await expect(producer.send('t', [{ key: 'k', value: 'v' }])).rejects.toThrow('out of order sequence');
+    await producer.send('t', [{ key: 'k', value: 'v' }]);
+
+    expect({ opened, firstSends: first.calls.sends, firstDisconnects: first.calls.disconnects, secondSends: second.calls.sends }).toEqual({ opened: 1, firstSends: 1, firstDisconnects: 1, secondSends: 1 });
+  });
+
+  it('keeps its producer while sends succeed, and refuses to send once closed', async () => {
+    const only = fakeProducer([undefined, undefined]);
+    let opened = 0;
+    const producer = new RecordProducer(only.producer, () => {
+      opened++;
+      return Promise.resolve(only.producer);
+    }, () => undefined);
+    await producer.send('t', [{ key: 'a', value: '1' }]);
+    await producer.send('t', [{ key: 'b', value: '2' }]);
+    await producer.close();
+    await expect(producer.send('t', [{ key: 'c', value: '3' }])).rejects.toThrow('closed');
+    expect({ opened, sends: only.calls.sends, disconnects: only.calls.disconnects }).toEqual({ opened: 0, sends: 2, disconnects: 1 });
   });
 });

@@ -123,8 +123,10 @@ export class KafkaUnavailableError extends Error {
 /** How long a consumer that kafkajs stopped waits before it joins its group again. */
 const REJOIN_MS = 1000;
 
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 function describeFailure(brokers: readonly string[], error: unknown): KafkaUnavailableError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   const retriable = error instanceof KafkaJSError ? error.retriable : true;
   return new KafkaUnavailableError(`Kafka at ${brokers.join(',')} is unavailable: ${reason}`, retriable, { cause: error });
 }
@@ -136,7 +138,7 @@ function describeFailure(brokers: readonly string[], error: unknown): KafkaUnava
 export class KafkaConnection {
   private readonly client: KafkaClient;
   private admin: Admin | undefined;
-  private readonly opened = new Set<{ disconnect(): Promise<void> }>();
+  private readonly opened = new Set<{ close(): Promise<void> }>();
 
   constructor(
     private readonly settings: KafkaSettings,
@@ -200,6 +202,8 @@ export class KafkaConnection {
                 ],
               },
             ],
+            // kafkajs' own wait gives up when the broker does not know the topic yet; ours does not.
+            waitForLeaders: false,
           });
           await waitForLeaders(admin, spec.topic);
           return made;
@@ -296,26 +300,30 @@ export class KafkaConnection {
    * under way, aborted otherwise), so its records and offsets are settled.
    */
   async producer(options: { transactionalId?: string } = {}): Promise<RecordProducer> {
-    const producer = this.client.producer({
-      // Every topic Meridian writes is created by it, with its settings; a broker creating a
-      // missing one on first write would give it the broker's defaults instead.
-      allowAutoTopicCreation: false,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId }),
-    });
-    try {
-      await producer.connect();
-      // kafkajs registers the transactional id (InitProducerId, which fences) only when a
-      // first transaction begins; one with nothing in it ends without a request.
-      if (options.transactionalId !== undefined) await (await producer.transaction()).abort();
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw describeFailure(this.settings.brokers, error);
-    }
-    this.opened.add(producer);
-    return new RecordProducer(producer, () => this.opened.delete(producer));
+    const open = async (): Promise<Producer> => {
+      const producer = this.client.producer({
+        // Every topic Meridian writes is created by it, with its settings; a broker creating a
+        // missing one on first write would give it the broker's defaults instead.
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId }),
+      });
+      try {
+        await producer.connect();
+        // kafkajs registers the transactional id (InitProducerId, which fences) only when a
+        // first transaction begins; one with nothing in it ends without a request.
+        if (options.transactionalId !== undefined) await (await producer.transaction()).abort();
+      } catch (error) {
+        await producer.disconnect().catch(() => undefined);
+        throw describeFailure(this.settings.brokers, error);
+      }
+      return producer;
+    };
+    const recordProducer = new RecordProducer(await open(), open, () => this.opened.delete(recordProducer));
+    this.opened.add(recordProducer);
+    return recordProducer;
   }
 
   /**
@@ -343,6 +351,8 @@ export class KafkaConnection {
       });
     }
     const join = async () => {
+      const admin = await this.connectedAdmin();
+      for (const topic of options.topics) await waitForLeaders(admin, topic);
       await consumer.connect();
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
       await consumer.run({
@@ -403,12 +413,13 @@ export class KafkaConnection {
       await consumer.disconnect().catch(() => undefined);
       throw describeFailure(this.settings.brokers, error);
     }
-    this.opened.add(consumer);
+    const member = { close: () => consumer.disconnect() };
+    this.opened.add(member);
     return {
       stop: async () => {
         stopped = true;
         clearTimeout(rejoin);
-        this.opened.delete(consumer);
+        this.opened.delete(member);
         await consumer.disconnect();
       },
     };
@@ -484,6 +495,7 @@ export class KafkaConnection {
       maxWaitTimeInMs: 100,
     });
     try {
+      await waitForLeaders(await this.connectedAdmin(), topic);
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
@@ -524,7 +536,7 @@ export class KafkaConnection {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.opened].map((client) => client.disconnect()));
+    await Promise.allSettled([...this.opened].map((client) => client.close()));
     this.opened.clear();
     await this.dropAdmin();
   }
@@ -552,23 +564,28 @@ export class KafkaConnection {
   }
 }
 
-/** How long a topic just created may take to have a leader for each partition. */
+/** How long a topic just created may take to be known to the broker, with a leader for each partition. */
 const LEADERS_TIMEOUT_MS = 10_000;
 
 /**
- * Waits until every partition of `topic` has a leader. kafkajs' own wait (`waitForLeaders`)
- * gives up when the broker answers that it does not know the topic, which it may do for a
- * moment after creating it.
+ * Waits until every partition of `topic` has a leader. A broker may answer that it does not
+ * know a topic for a moment after creating it (its metadata cache lags the controller), and
+ * kafkajs then fails a subscription or its own leader wait at once; this waits it out, so
+ * creating a topic and subscribing to one just created never race.
  */
 async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
   const deadline = Date.now() + LEADERS_TIMEOUT_MS;
   for (;;) {
+    let reason: unknown;
     try {
       const partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
       if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
-      if (Date.now() >= deadline) throw new Error(`topic ${topic} has no leader for every partition after ${LEADERS_TIMEOUT_MS} ms`);
+      reason = `${partitions.filter((p) => p.leader < 0).length} of ${partitions.length} partition(s) have no leader`;
     } catch (error) {
-      if (Date.now() >= deadline) throw error;
+      reason = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`topic ${topic} does not exist or has no leader for each partition after ${LEADERS_TIMEOUT_MS / 1000} s: ${errorMessage(reason)}`, { cause: reason });
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -592,18 +609,36 @@ export interface TransactionScope {
 }
 
 export class RecordProducer {
+  private closed = false;
+
   constructor(
-    private readonly producer: Producer,
+    private producer: Producer | undefined,
+    private readonly open: () => Promise<Producer>,
     private readonly onClose: () => void,
   ) {}
 
+  /**
+   * Sends the records and waits until they are acknowledged. After a failed send the next one
+   * goes through a new producer: kafkajs resends a failed request with the same sequence
+   * numbers, and when the broker had written it anyway (the answer was lost in a restart) the
+   * broker has moved past them, so every later send of that producer fails with
+   * OUT_OF_ORDER_SEQUENCE_NUMBER. A new producer id starts its sequences afresh; the records
+   * may then be written twice, as any retry of an at-least-once send may.
+   */
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    await this.producer.send({ topic, acks: -1, messages: records.map(toMessage) });
+    const producer = await this.connected();
+    try {
+      await producer.send({ topic, acks: -1, messages: records.map(toMessage) });
+    } catch (error) {
+      this.producer = undefined;
+      void producer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Runs `work` in one Kafka transaction: committed if it resolves, aborted if it throws. */
   async transaction(work: (scope: TransactionScope) => Promise<void>): Promise<void> {
-    const transaction = await this.producer.transaction();
+    const transaction = await (await this.connected()).transaction();
     const scope: TransactionScope = {
       send: async (batches) => {
         const topicMessages = batches.filter((b) => b.records.length > 0).map(({ topic, records }) => ({ topic, messages: records.map(toMessage) }));
@@ -630,8 +665,17 @@ export class RecordProducer {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.onClose();
-    await this.producer.disconnect();
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect();
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.closed) throw new Error('this producer was closed');
+    this.producer ??= await this.open();
+    return this.producer;
   }
 }
 
