@@ -106,7 +106,7 @@ interface Round {
   readonly rows: { readonly written: number; readonly failed: number };
   /** From the stop request to the broker answering again after its start. */
   readonly brokerDownMs: number;
-  /** Per DC: the broker answering again to the first event of the round that arrived after it; null when none did. */
+  /** Per DC: the broker answering again to the first event of the round that arrived after it; 0 when every row had arrived before, null when rows are missing and none came after. */
   readonly recoveryMs: Record<DataCentre, number | null>;
   /** Per DC: events of this round's rows at the destination, and how many rows were expected. */
   readonly delivered: Record<DataCentre, { readonly events: number; readonly expected: number }>;
@@ -187,7 +187,9 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     const recoveryMs = Object.fromEntries(
       DCS.map((dc) => {
         const first = arrivals[dc].firstArrivalAfter(write.fromId, write.toId, answeringAt);
-        return [dc, first === undefined ? null : first - answeringAt];
+        // A DC that had every row of the round before the broker answered had nothing to recover.
+        if (first === undefined) return [dc, delivered[dc].events >= delivered[dc].expected ? 0 : null];
+        return [dc, first - answeringAt];
       }),
     ) as Record<DataCentre, number | null>;
     const stalled = DCS.some((dc) => delivered[dc].events < delivered[dc].expected);

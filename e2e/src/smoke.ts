@@ -182,6 +182,46 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       await Promise.all([first.close().catch(() => undefined), second.close()]);
     });
 
+    it('replaces a consumer group member that stalls with records waiting, and the new member reads them', async () => {
+      const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
+      if (!broker) throw new Error('no Kafka in dc1');
+      const events: string[] = [];
+      const kafka = new KafkaConnection({ brokers: [broker.bootstrap], clientId: 'smoke-stall', stallAfterMs: 3000 }, undefined, {
+        stalled: (stall) => events.push(`stalled: ${stall.reason}`),
+        recovered: () => events.push('recovered'),
+      });
+      connections.push(kafka);
+      const topic = uniqueName('smoke_stall');
+      await kafka.createTopics([{ topic, partitions: 1 }]);
+      const producer = await kafka.producer();
+      await producer.send(topic, ['a', 'b', 'c'].map((value) => ({ key: null, value })));
+
+      // The first batch never finishes, as a handler stuck on a lost answer would not.
+      let calls = 0;
+      const handled: string[] = [];
+      const consumer = await kafka.consume({
+        groupId: uniqueName('smoke_stall_group'),
+        topics: [topic],
+        isolation: 'read_committed',
+        eachBatch: (batch) => {
+          if (calls++ === 0) return new Promise<void>(() => undefined);
+          handled.push(...batch.records.map((r) => r.value?.toString() ?? ''));
+          return Promise.resolve();
+        },
+      });
+      try {
+        const stall = await waitFor('the member to be found stalled', () => Promise.resolve(kafka.stalls()[0]), { timeoutMs: 30_000 });
+        expect(stall.reason).toMatch(new RegExp(`^no progress on ${topic}/0 for \\d+ s with 3 offset\\(s\\) waiting`));
+        await waitFor('the records handled by the member that replaced it', () => Promise.resolve(handled.length >= 3 ? true : undefined), { timeoutMs: 60_000 });
+        expect(handled).toEqual(['a', 'b', 'c']);
+        await waitFor('the stall to be over', () => Promise.resolve(kafka.stalls().length === 0 ? true : undefined), { timeoutMs: 30_000 });
+        expect(events).toEqual([expect.stringMatching(/^stalled: no progress on /), 'recovered']);
+      } finally {
+        await consumer.stop().catch(() => undefined);
+        await producer.close();
+      }
+    });
+
     const readerContext = {
       dc1Nodes,
       endpoints: () => endpoints,
@@ -208,7 +248,7 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
         for (const service of started) {
           const health = await waitHealthy(service, 60_000);
           expect(health.code).toBe(200);
-          const expected = service.instance.service === 'publisher' ? ['kafka'] : service.instance.service === 'cdc-reader' ? ['cassandra', 'cdc_raw', 'kafka'] : ['cassandra', 'kafka'];
+          const expected = service.instance.service === 'publisher' ? ['consumers', 'kafka'] : service.instance.service === 'cdc-reader' ? ['cassandra', 'cdc_raw', 'consumers', 'kafka'] : ['cassandra', 'consumers', 'kafka'];
           expect(Object.keys((health.body as { details: object }).details).sort()).toEqual(expected);
         }
       } finally {

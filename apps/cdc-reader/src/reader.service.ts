@@ -14,7 +14,8 @@ import { CdcFollower } from './segments/cdc-follower';
 import { CdcSpaceWatch, DEFAULT_CDC_TOTAL_SPACE_BYTES, parseStorageSize } from './space/cdc-space';
 
 const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 15_000;
+/** Short enough that a reader follows a broker back within seconds, as the consumers downstream do. */
+const MAX_RETRY_MS = 5000;
 const USAGE_CHECK_MS = 5000;
 /**
  * A mutation can be as large as half a commit log segment (32 MiB by default); the raw

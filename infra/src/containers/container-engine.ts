@@ -23,6 +23,9 @@ function answers(socketPath: string): Promise<boolean> {
 /**
  * Points Testcontainers at an engine before it is first used: DOCKER_HOST when set,
  * else Docker's socket, else Podman's Docker-compatible API (scripts/setup-containers.sh).
+ * An engine on a unix socket runs on this machine, Docker or Podman alike: its published
+ * ports are reached on loopback (Podman's API names its bridge's gateway as the host,
+ * which Testcontainers would otherwise use and which the host cannot always reach).
  *
  * Ryuk, Testcontainers' reaper, is always off: `infra up` must leave the topology
  * running after the command exits, which is exactly what Ryuk would prevent. Every
@@ -31,15 +34,25 @@ function answers(socketPath: string): Promise<boolean> {
 export async function configureContainerEngine(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   env['TESTCONTAINERS_RYUK_DISABLED'] = 'true';
   const configured = env['DOCKER_HOST'];
-  if (configured) return configured;
-  if (await answers(DOCKER_SOCKET)) return `unix://${DOCKER_SOCKET}`;
-  if (await answers(PODMAN_SOCKET)) {
-    env['DOCKER_HOST'] = `unix://${PODMAN_SOCKET}`;
-    // Published ports are reached on loopback; Podman's API names no usable gateway.
-    env['TESTCONTAINERS_HOST_OVERRIDE'] ??= '127.0.0.1';
-    return env['DOCKER_HOST'];
+  let host: string;
+  if (configured) {
+    host = configured;
+  } else if (await answers(DOCKER_SOCKET)) {
+    host = `unix://${DOCKER_SOCKET}`;
+  } else if (await answers(PODMAN_SOCKET)) {
+    host = `unix://${PODMAN_SOCKET}`;
+  } else {
+    throw new InfraError(
+      `no container engine answers on ${DOCKER_SOCKET} or ${PODMAN_SOCKET}: start Docker, or run scripts/setup-containers.sh to set up Podman's Docker-compatible API, or set DOCKER_HOST`,
+    );
   }
-  throw new InfraError(
-    `no container engine answers on ${DOCKER_SOCKET} or ${PODMAN_SOCKET}: start Docker, or run scripts/setup-containers.sh to set up Podman's Docker-compatible API, or set DOCKER_HOST`,
-  );
+  if (host.startsWith('unix://')) {
+    const socket = host.slice('unix://'.length);
+    if (configured && !(await answers(socket))) {
+      throw new InfraError(`DOCKER_HOST is ${host}, but no container engine answers there: start it (for Podman, scripts/setup-containers.sh), or unset DOCKER_HOST to use ${DOCKER_SOCKET} or ${PODMAN_SOCKET}`);
+    }
+    env['TESTCONTAINERS_HOST_OVERRIDE'] ??= '127.0.0.1';
+  }
+  env['DOCKER_HOST'] = host;
+  return host;
 }

@@ -348,8 +348,10 @@ async function waitForRing(nodes: readonly CassandraNodeEndpoint[], timeoutMs: n
   for (;;) {
     const missing: string[] = [];
     for (const node of nodes) {
-      const peers = await peersWithTokens(node).catch(() => new Set<string>());
-      for (const peer of nodes) if (peer !== node && !peers.has(peer.broadcastAddress)) missing.push(`${node.name} does not list ${peer.name}`);
+      const peers = await peersWithTokens(node).catch((error: unknown) => error as Error);
+      // A node that cannot be asked is not a ring that did not form: say which, where, and why.
+      if (peers instanceof Error) missing.push(`${node.name} does not answer CQL at ${node.cql.host}:${node.cql.port} (${peers.message})`);
+      else for (const peer of nodes) if (peer !== node && !peers.has(peer.broadcastAddress)) missing.push(`${node.name} does not list ${peer.name}`);
     }
     if (missing.length === 0) {
       log(`ring complete: ${nodes.map((n) => `${n.name} ${n.broadcastAddress}`).join(', ')}`);

@@ -1,15 +1,12 @@
+export { type ConsumedRecord, type ConsumerStall, type GroupConsumer, type GroupConsumerOptions, type Isolation, type PartitionBatch, type StallEvents } from './group-member';
 export {
-  type ConsumedRecord,
-  type GroupConsumer,
-  type GroupConsumerOptions,
+  DEFAULT_STALL_AFTER_MS,
   type GroupDescription,
-  type Isolation,
   KafkaConnection,
   type KafkaClusterInfo,
   type KafkaSettings,
   KafkaUnavailableError,
   type OutgoingRecord,
-  type PartitionBatch,
   type PartitionProgress,
   RecordProducer,
   type TopicRecords,

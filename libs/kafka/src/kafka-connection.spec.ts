@@ -30,7 +30,7 @@ function fakeProducer(outcomes: (Error | undefined)[]) {
       return Promise.resolve();
     },
   };
-  return { producer: producer as unknown as ConstructorParameters<typeof RecordProducer>[0], calls };
+  return { producer: producer as unknown as NonNullable<ConstructorParameters<typeof RecordProducer>[0]>, calls };
 }
 
 describe('RecordProducer', () => {

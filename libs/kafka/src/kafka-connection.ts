@@ -1,7 +1,6 @@
 import {
   type Admin,
   type Consumer,
-  type IHeaders,
   type Kafka as KafkaClient,
   Kafka,
   KafkaJSError,
@@ -11,6 +10,8 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Logger } from '@meridian/contracts';
+import { type ConsumedRecord, type ConsumerStall, type GroupConsumer, type GroupConsumerOptions, GroupMember, type Isolation, type StallEvents, textHeaders } from './group-member';
+import type { PartitionEnds } from './stall-watch';
 
 export interface KafkaSettings {
   /** Bootstrap servers, `host:port`. */
@@ -19,6 +20,8 @@ export interface KafkaSettings {
   readonly clientId: string;
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** How long a consumer group member may make no progress while records wait for it before it is replaced (DEFAULT_STALL_AFTER_MS). */
+  readonly stallAfterMs?: number;
 }
 
 export interface KafkaClusterInfo {
@@ -43,49 +46,6 @@ export interface OutgoingRecord {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export interface ConsumedRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly timestamp: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-export type Isolation = 'read_committed' | 'read_uncommitted';
-
-/** Records of one partition, in offset order, fetched together. */
-export interface PartitionBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly records: readonly ConsumedRecord[];
-  /** The offset to commit once the batch is handled: its last record's offset plus one. */
-  readonly nextOffset: string;
-}
-
-export interface GroupConsumerOptions {
-  readonly groupId: string;
-  readonly topics: readonly string[];
-  readonly isolation: Isolation;
-  /**
-   * How many partitions' batches are handled at once (1 when not given). Batches of one
-   * partition are always handled one after the other, in order.
-   */
-  readonly concurrentPartitions?: number;
-  /**
-   * Called each time this member joins the group (at start and after every rebalance),
-   * with the partitions it now owns, before it handles their next batch.
-   */
-  readonly onAssignment?: (partitions: readonly { topic: string; partition: number }[]) => void;
-  /**
-   * Handles a batch and commits its offsets itself (in a transaction, with sendOffsets):
-   * nothing is committed for it otherwise. A throw makes the consumer restart from the
-   * last committed offsets.
-   */
-  readonly eachBatch: (batch: PartitionBatch, heartbeat: () => Promise<void>) => Promise<void>;
-}
-
 /** Where a consumer group stands in one partition of a topic. */
 export interface PartitionProgress {
   readonly partition: number;
@@ -103,11 +63,6 @@ export interface GroupDescription {
   readonly members: number;
 }
 
-/** A running member of a consumer group; `stop` leaves the group. */
-export interface GroupConsumer {
-  stop(): Promise<void>;
-}
-
 /** Raised when the cluster cannot be reached or answers with an error; `retriable` follows the broker's own classification. */
 export class KafkaUnavailableError extends Error {
   constructor(
@@ -120,8 +75,8 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
-/** How long a consumer that kafkajs stopped waits before it joins its group again. */
-const REJOIN_MS = 1000;
+/** How long a consumer group member may make no progress while records wait for it before it is replaced, unless told otherwise. */
+export const DEFAULT_STALL_AFTER_MS = 60_000;
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -139,10 +94,12 @@ export class KafkaConnection {
   private readonly client: KafkaClient;
   private admin: Admin | undefined;
   private readonly opened = new Set<{ close(): Promise<void> }>();
+  private readonly members = new Set<GroupMember>();
 
   constructor(
     private readonly settings: KafkaSettings,
     private readonly logger?: Logger,
+    private readonly stallEvents?: StallEvents,
   ) {
     this.client = new Kafka({
       clientId: settings.clientId,
@@ -330,99 +287,54 @@ export class KafkaConnection {
    * Joins a consumer group and hands each fetched batch to `eachBatch`, one at a time per
    * partition (and `concurrentPartitions` partitions at once). Offsets are never committed
    * automatically: the handler commits them, in the same transaction as what it produced,
-   * so that a crash repeats no committed work. When the handler throws, or anything else
-   * stops kafkajs' consumer (a broker away too long), the member joins the group again
-   * and reads on from the committed offsets; it never gives up.
+   * so that a crash repeats no committed work. The member keeps itself running: it joins
+   * again after a failure, and is replaced when it stalls (see GroupMember).
    */
   async consume(options: GroupConsumerOptions): Promise<GroupConsumer> {
-    const consumer: Consumer = this.client.consumer({
-      groupId: options.groupId,
-      readUncommitted: options.isolation === 'read_uncommitted',
-      allowAutoTopicCreation: false,
-      // How long the broker holds a fetch that finds nothing new. Records (and, for
-      // read_committed, a transaction's commit) end the wait at once, so this costs no
-      // latency; a short wait only makes every idle consumer poll the broker more.
-      maxWaitTimeInMs: 500,
-    });
-    if (options.onAssignment) {
-      const onAssignment = options.onAssignment;
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        onAssignment(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition }))));
-      });
-    }
-    const join = async () => {
-      const admin = await this.connectedAdmin();
-      for (const topic of options.topics) await waitForLeaders(admin, topic);
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: options.concurrentPartitions ?? 1,
-        eachBatch: async (payload) => {
-          const { batch } = payload;
-          const last = batch.messages.at(-1);
-          if (!last) return;
-          const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers: textHeaders(m.headers) }));
-          try {
-            await options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
-          } catch (error) {
-            // Not retried in place: kafkajs would fetch again from where it stands in
-            // memory, and a transaction whose commit went through unseen (the broker went
-            // away before it answered) would then be done twice. Marked final, the error
-            // stops the consumer, which joins again (below) and reads on from the offsets
-            // the broker has committed.
-            throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), { retriable: false });
-          }
-        },
-      });
-    };
-    let stopped = false;
-    let rejoin: NodeJS.Timeout | undefined;
-    // While Kafka is away every try fails the same way: one warning when the first fails
-    // and one line when the member is back, not a line per try.
-    let failingSince: number | undefined;
-    const rejoinLater = () => {
-      rejoin = setTimeout(() => {
-        if (stopped) return;
-        join().then(
-          () => {
-            if (failingSince === undefined) return;
-            this.logger?.log(`consumer group ${options.groupId} joined again after ${((Date.now() - failingSince) / 1000).toFixed(0)}s`);
-            failingSince = undefined;
-          },
-          (error: unknown) => {
-            if (failingSince === undefined) {
-              failingSince = Date.now();
-              this.logger?.warn(`consumer group ${options.groupId} could not join again, retrying every ${REJOIN_MS / 1000}s: ${describeFailure(this.settings.brokers, error).message}`);
-            }
-            void consumer.disconnect().catch(() => undefined);
-            rejoinLater();
-          },
-        );
-      }, REJOIN_MS);
-    };
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || stopped) return;
-      this.logger?.debug?.(`consumer group ${options.groupId} stopped on ${payload.error.message}; joining again in ${REJOIN_MS / 1000}s`);
-      rejoinLater();
-    });
+    const member = new GroupMember(
+      {
+        client: this.client,
+        admin: () => this.connectedAdmin(),
+        waitForLeaders,
+        ends: (groupId, topics) => this.partitionEnds(groupId, topics),
+        describe: (error) => describeFailure(this.settings.brokers, error).message,
+        stallAfterMs: this.settings.stallAfterMs ?? DEFAULT_STALL_AFTER_MS,
+        logger: this.logger,
+        events: this.stallEvents,
+      },
+      options,
+    );
     try {
-      await join();
+      await member.start();
     } catch (error) {
-      stopped = true;
-      await consumer.disconnect().catch(() => undefined);
       throw describeFailure(this.settings.brokers, error);
     }
-    const member = { close: () => consumer.disconnect() };
-    this.opened.add(member);
+    const closable = { close: () => member.stop() };
+    this.members.add(member);
+    this.opened.add(closable);
     return {
       stop: async () => {
-        stopped = true;
-        clearTimeout(rejoin);
-        this.opened.delete(member);
-        await consumer.disconnect();
+        this.members.delete(member);
+        this.opened.delete(closable);
+        await member.stop();
       },
     };
+  }
+
+  /** The consumer group members of this connection that are stalled now, with why. */
+  stalls(): ConsumerStall[] {
+    return [...this.members].flatMap((member) => member.stalled() ?? []);
+  }
+
+  /** The group's committed offsets and each partition's ends, by `topic/partition`, for the topics given. */
+  private async partitionEnds(groupId: string, topics: readonly string[]): Promise<Map<string, PartitionEnds>> {
+    const ends = new Map<string, PartitionEnds>();
+    for (const topic of topics) {
+      for (const p of (await this.groupProgress(groupId, topic)) ?? []) {
+        ends.set(`${topic}/${p.partition}`, { committed: p.committed === null ? null : BigInt(p.committed), start: BigInt(p.start), end: BigInt(p.end) });
+      }
+    }
+    return ends;
   }
 
   /**
@@ -677,16 +589,6 @@ export class RecordProducer {
     this.producer ??= await this.open();
     return this.producer;
   }
-}
-
-/** Record headers as text; a header sent more than once keeps its last value. */
-function textHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const text: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const last = Array.isArray(value) ? value.at(-1) : value;
-    if (last !== undefined) text[name] = last.toString();
-  }
-  return text;
 }
 
 function toMessage(record: OutgoingRecord) {

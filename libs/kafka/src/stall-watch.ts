@@ -21,6 +21,10 @@ const key = (topic: string, partition: number) => `${topic}/${partition}`;
  */
 export class StallWatch {
   private readonly partitions = new Map<string, { topic: string; partition: number; position: bigint | null; movedAtMs: number }>();
+  /** When the member last fetched further on any partition. */
+  lastMovedAtMs = Number.NEGATIVE_INFINITY;
+  /** Whether the last judgement found records waiting on any owned partition. */
+  waiting = false;
 
   constructor(readonly stallAfterMs: number) {}
 
@@ -36,6 +40,7 @@ export class StallWatch {
     if (owned && (owned.position === null || nextOffset > owned.position)) {
       owned.position = nextOffset;
       owned.movedAtMs = nowMs;
+      this.lastMovedAtMs = nowMs;
     }
   }
 
@@ -54,6 +59,7 @@ export class StallWatch {
    * is not. `ends` has each owned partition's figures, by topic and partition.
    */
   judge(ends: (topic: string, partition: number) => PartitionEnds | undefined, nowMs: number): string | undefined {
+    this.waiting = false;
     for (const owned of this.partitions.values()) {
       const figures = ends(owned.topic, owned.partition);
       if (!figures) continue;
@@ -65,6 +71,7 @@ export class StallWatch {
         owned.movedAtMs = nowMs;
         continue;
       }
+      this.waiting = true;
       const stillMs = nowMs - owned.movedAtMs;
       if (stillMs >= this.stallAfterMs) {
         return `no progress on ${owned.topic}/${owned.partition} for ${Math.round(stillMs / 1000)} s with ${waiting} offset(s) waiting (at ${reached}, end ${figures.end})`;

@@ -18,11 +18,16 @@ export interface ServiceSettings {
   readonly MERIDIAN_STATUS_TOPIC: string;
   readonly MERIDIAN_INSTANCE?: string | undefined;
   readonly MERIDIAN_HTTP_PORT?: number;
+  readonly MERIDIAN_STALL_AFTER_MS?: number;
 }
 
 /** Settings of a service that talks to its DC's Kafka cluster. */
 export const kafkaEnv = {
   MERIDIAN_KAFKA_BROKERS: hostPortList("bootstrap servers of this DC's Kafka cluster, host:port[,host:port]"),
+  MERIDIAN_STALL_AFTER_MS: positiveInt(
+    'how long a consumer group member may make no progress while records wait for it before /health reports it stalled and it is replaced by a new one, in milliseconds',
+    60_000,
+  ),
 };
 
 /** Settings of a service that talks to Cassandra nodes of its DC. */

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { type DynamicModule, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { CassandraConnection } from '@meridian/cassandra';
 import type { HostPort } from '@meridian/config';
-import { KafkaConnection } from '@meridian/kafka';
+import { DEFAULT_STALL_AFTER_MS, KafkaConnection } from '@meridian/kafka';
 import type { DependencyCheck } from './dependency-check';
 import { DependencyMonitor } from './dependency-monitor';
 import { HealthController } from './health.controller';
@@ -47,8 +47,9 @@ class ConnectionCloser implements OnApplicationShutdown {
 
 /**
  * Everything a Meridian service has in common: its configuration, its connections to
- * its DC's Kafka and Cassandra, `GET /health` reporting each of them, `GET /metrics`,
- * and, with Kafka, heartbeats on the status topic.
+ * its DC's Kafka and Cassandra, `GET /health` reporting each of them (and, with Kafka,
+ * any consumer group member that is stalled), `GET /metrics`, and, with Kafka, heartbeats
+ * on the status topic.
  */
 @Module({})
 export class ServiceModule {
@@ -57,18 +58,37 @@ export class ServiceModule {
     const instance = options.instance ?? options.config.MERIDIAN_INSTANCE ?? `${hostname()}:${options.config.MERIDIAN_HTTP_PORT ?? 0}`;
     const checks: DependencyCheck[] = [];
     const connections: { close(): Promise<void> }[] = [];
+    const metrics = new Metrics({ service: component, dc: options.dc, instance });
     const providers: Provider[] = [
       { provide: SERVICE_CONFIG, useValue: options.config },
-      { provide: Metrics, useFactory: () => new Metrics({ service: component, dc: options.dc, instance }) },
+      { provide: Metrics, useValue: metrics },
     ];
     const exported: (symbol | typeof KafkaConnection | typeof CassandraConnection | typeof Metrics)[] = [SERVICE_CONFIG, Metrics];
 
     if (options.kafkaBrokers) {
-      const kafka = new KafkaConnection({ brokers: options.kafkaBrokers.map(address), clientId: `${options.name}-${options.dc}` }, new Logger('Kafka'));
+      const stalledNow = metrics.gauge('meridian_kafka_consumers_stalled', 'Consumer group members of this service found stalled and not moving again yet');
+      const stallsSeen = metrics.counter('meridian_kafka_consumer_stalls_total', 'Times a consumer group member of this service was found stalled and replaced');
+      stalledNow.set(0);
+      const stallAfterMs = options.config.MERIDIAN_STALL_AFTER_MS ?? DEFAULT_STALL_AFTER_MS;
+      const kafka: KafkaConnection = new KafkaConnection({ brokers: options.kafkaBrokers.map(address), clientId: `${options.name}-${options.dc}`, stallAfterMs }, new Logger('Kafka'), {
+        stalled: () => {
+          stallsSeen.inc();
+          stalledNow.set(kafka.stalls().length);
+        },
+        recovered: () => stalledNow.set(kafka.stalls().length),
+      });
       providers.push({ provide: KafkaConnection, useValue: kafka });
       exported.push(KafkaConnection);
       connections.push(kafka);
       checks.push({ name: 'kafka', check: async () => ({ bootstrap: kafka.brokers.join(','), ...(await kafka.check()) }) });
+      checks.push({
+        name: 'consumers',
+        check: () => {
+          const stalls = kafka.stalls();
+          if (stalls.length > 0) return Promise.reject(new Error(stalls.map((stall) => `consumer group ${stall.groupId} stalled: ${stall.reason}`).join('; ')));
+          return Promise.resolve({ stallAfterMs });
+        },
+      });
       const settings = { component, instance, dc: options.dc, topic: options.config.MERIDIAN_STATUS_TOPIC, intervalMs: options.config.MERIDIAN_HEARTBEAT_MS };
       providers.push({
         provide: HeartbeatPublisher,
