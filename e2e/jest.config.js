@@ -4,6 +4,8 @@ module.exports = {
   displayName: 'e2e',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.e2e.ts'],
+  // Counts each file's failures, so its topology keeps its logs when one failed (libs/testing).
+  testEnvironment: '<rootDir>/../libs/testing/src/failure-environment.ts',
   testTimeout: 600_000,
   maxWorkers: 1,
   // Every suite stops what it started in afterAll, but a client of a server that was

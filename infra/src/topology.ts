@@ -118,6 +118,12 @@ export interface TopologyDriver {
    */
   disconnect(workdir: string, component: string, log: ProgressLog): Promise<void>;
   reconnect(workdir: string, component: string, log: ProgressLog): Promise<void>;
+  /**
+   * Copies each component's logs (Cassandra's log directory, Kafka's log directory or its
+   * container's output) into `into`, one entry per component, for a post-mortem; call it
+   * before `down`. Returns the paths written.
+   */
+  saveLogs(workdir: string, into: string): Promise<string[]>;
 }
 
 /** How long `start` waits for a component to answer, unless told otherwise. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { cassandraDirs, cassandraNodes, type CassandraNodeLayout, kafkaBrokerName, workdirLayout } from '../layout';
 import { probeCql, probeKafka } from '../probes';
@@ -225,6 +225,30 @@ export class ContainersDriver implements TopologyDriver {
     await rm(workdirLayout.stateFile(workdir), { force: true });
   }
 
+  async saveLogs(workdir: string, into: string): Promise<string[]> {
+    const state = await readState(workdir);
+    if (!state) return [];
+    await configureContainerEngine();
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    const client = await getContainerRuntimeClient();
+    await mkdir(into, { recursive: true });
+    const saved: string[] = [];
+    for (const recorded of state.containers) {
+      const output = await containerOutput(client.container.getById(recorded.id));
+      if (output === undefined) continue;
+      const to = join(into, `${recorded.component}.output.log`);
+      await writeFile(to, output);
+      saved.push(to);
+    }
+    // Cassandra's own log files are on the host (bind-mounted), with more than its output.
+    for (const node of state.cassandra ?? []) {
+      const to = join(into, node.name);
+      await cp(dirname(node.logFile), to, { recursive: true }).catch(() => undefined);
+      saved.push(to);
+    }
+    return saved;
+  }
+
   async stop(workdir: string, component: string, log: ProgressLog): Promise<void> {
     const { client, container } = await recordedContainer(workdir, component);
     if (!(await client.container.inspect(container)).State.Running) {
@@ -327,10 +351,10 @@ async function recordedContainer(workdir: string, component: string) {
   return { state, found, client, container };
 }
 
-/** The container's last output lines (stdout and stderr, which the engine multiplexes in 8-byte-headed frames). */
-async function containerLogTail(container: Container, lines = 40): Promise<string> {
-  const raw = await container.logs({ stdout: true, stderr: true, tail: lines, follow: false }).catch(() => undefined);
-  if (!raw) return '(no container output)';
+/** The container's output (stdout and stderr, which the engine multiplexes in 8-byte-headed frames), its last `lines` or all of it. */
+async function containerOutput(container: Container, lines?: number): Promise<string | undefined> {
+  const raw = await container.logs({ stdout: true, stderr: true, ...(lines === undefined ? {} : { tail: lines }), follow: false }).catch(() => undefined);
+  if (!raw) return undefined;
   const frames: Buffer[] = [];
   for (let at = 0; at + 8 <= raw.length; ) {
     const type = raw[at];
@@ -339,7 +363,12 @@ async function containerLogTail(container: Container, lines = 40): Promise<strin
     frames.push(raw.subarray(at + 8, at + 8 + size));
     at += 8 + size;
   }
-  return `--- last lines of its output\n${Buffer.concat(frames).toString('utf8').trimEnd()}`;
+  return Buffer.concat(frames).toString('utf8');
+}
+
+async function containerLogTail(container: Container, lines = 40): Promise<string> {
+  const output = await containerOutput(container, lines);
+  return output === undefined ? '(no container output)' : `--- last lines of its output\n${output.trimEnd()}`;
 }
 
 /** Every node lists every other node, with its tokens, as a peer (see peersWithTokens). */

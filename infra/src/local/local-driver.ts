@@ -5,8 +5,8 @@
  * workdir, and the state file there lets `status` and `down` find the processes again
  * from another CLI invocation.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   COMPONENT_START_TIMEOUT_MS,
@@ -209,6 +209,19 @@ export class LocalDriver implements TopologyDriver {
     await stopProcesses(state.processes, log);
     await rm(workdirLayout.stateFile(workdir), { force: true });
     log(`local topology in ${workdir} stopped (data kept)`);
+  }
+
+  async saveLogs(workdir: string, into: string): Promise<string[]> {
+    const state = await readState(workdir);
+    if (!state) return [];
+    const logDirs = [...state.cassandra.map((n) => [n.name, dirname(n.logFile)] as const), ...state.kafka.map((k) => [kafkaBrokerName(k.dc), dirname(k.logFile)] as const)];
+    return Promise.all(
+      logDirs.map(async ([name, dir]) => {
+        const to = join(into, name);
+        await cp(dir, to, { recursive: true });
+        return to;
+      }),
+    );
   }
 
   async stop(workdir: string, component: string, log: ProgressLog): Promise<void> {

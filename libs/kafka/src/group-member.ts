@@ -9,10 +9,11 @@ const ABANDON_AFTER_MS = 10_000;
 /**
  * How long the group coordinator keeps a member that stopped heartbeating. A member that
  * could not leave (its broker was away) still counts until then, and a member joining in
- * its place waits for it: after a broker restart the group resumes this long after the
- * broker is back at most (kafkajs' default, 30 s, was most of the recovery time).
+ * its place waits for it: after a broker restart the group resumes about this long after
+ * the broker is back (with kafkajs' default, 30 s, that wait was most of the recovery
+ * time). 6 s is the least a broker allows by default (group.min.session.timeout.ms).
  */
-const SESSION_TIMEOUT_MS = 10_000;
+const SESSION_TIMEOUT_MS = 6000;
 /** A third of the session or less, as Kafka asks; also sent while a long batch is handled. */
 const HEARTBEAT_INTERVAL_MS = 1000;
 
@@ -241,7 +242,7 @@ export class GroupMember implements GroupConsumer {
     if (this.stopped) return;
     this.watchTimer = setTimeout(() => {
       void this.checkProgress().finally(() => this.scheduleWatch());
-    }, Math.min(5000, this.context.stallAfterMs / 2));
+    }, Math.min(15_000, Math.max(1000, this.context.stallAfterMs / 4)));
   }
 
   private async checkProgress(): Promise<void> {
