@@ -241,7 +241,9 @@ main() {
   if ! probe_service_limits; then
     start_service
   fi
-  say "use: DOCKER_HOST=$SOCKET_URL TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1"
+  # Meridian's containers driver finds this socket by itself (and with DOCKER_HOST set to it);
+  # other Testcontainers users need the three variables.
+  say "Meridian's containers driver uses it as it is; for other Testcontainers users: DOCKER_HOST=$SOCKET_URL TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1"
 }
 
 main "$@"

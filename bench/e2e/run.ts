@@ -35,7 +35,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CassandraConnection } from '@meridian/cassandra';
 import { type DataCentre, type TopologyEndpoints } from '@meridian/infra';
-import { KafkaConnection, KafkaUnavailableError, type TopicSpec } from '@meridian/kafka';
+import { KafkaConnection } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
 import { positiveListOption, positiveOption, runBenchmark, usageErrorOf, UsageError } from '../support/command';
 import { type Latency, percentiles } from '../support/latency';
@@ -282,23 +282,6 @@ async function waitForArrivals(ctx: Context, label: string, fromId: number, toId
   }
 }
 
-/**
- * Creates the topics, asking again while the broker answers with a retriable error: a broker
- * that has just started may not host a new topic's partitions by the time it is asked for
- * their leaders. Topics that exist are left as they are, so asking again is safe.
- */
-async function createTopics(kafka: KafkaConnection, specs: readonly TopicSpec[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await kafka.createTopics(specs);
-      return;
-    } catch (error) {
-      if (!(error instanceof KafkaUnavailableError && error.retriable) || attempt >= 10) throw error;
-      await sleep(500 * attempt);
-    }
-  }
-}
-
 async function stageFiguresOfBoth(ctx: Context): Promise<Record<DataCentre, StageFigures>> {
   const [dc1, dc2] = await Promise.all(DCS.map((dc) => ctx.deployment.stageFigures(dc, ctx.destination)));
   if (!dc1 || !dc2) throw new Error('no figures');
@@ -411,7 +394,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
   // Created here as the readers, the deduper and the publisher would, so no subscription auto-creates one with a single partition.
   await Promise.all(
     DCS.map((dc) =>
-      createTopics(kafka[dc], [
+      kafka[dc].createTopics([
         { topic: topics.raw, partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES },
         { topic: topics.mutations, partitions: PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES },
         { topic: destinationTopic, partitions: PARTITIONS },

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CassandraConnection } from '@meridian/cassandra';
 import { type DataCentre, type DriverName, type RunningService, type ServiceInstance, type ServiceName, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { KafkaConnection } from '@meridian/kafka';
-import { callUntil, startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
+import { callHttp, callUntil, startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
 
 const PIPELINE: readonly ServiceName[] = ['cdc-reader', 'deduper', 'publisher', 'coordinator'];
 const DCS: readonly DataCentre[] = ['dc1', 'dc2'];
@@ -100,15 +100,48 @@ export function faultSuite(driver: DriverName): void {
       process.stderr.write(`[faults] ${ROWS} rows written to ${table} in ${((Date.now() - began) / 1000).toFixed(1)} s, ${retried} write(s) retried\n`);
     };
 
-    /** Waits until `topic` in `dc` has every row, then checks it has each exactly once, as written. */
-    const everyRowOnce = async (dc: DataCentre, topic: string) => {
+    /**
+     * Where the rows of `table` are in `dc`'s pipeline, for a wait that timed out: how many
+     * distinct rows the raw topic and the mutations topic hold, and how far behind the
+     * deduper and the destination's publisher group are, as the DC's coordinator reports.
+     */
+    const whereRowsAre = async (dc: DataCentre, table: string): Promise<string> => {
+      const connection = kafka.get(dc);
+      if (!connection) return `no Kafka in ${dc}`;
+      try {
+        const { body } = await callHttp(coordinatorPort(dc), 'GET', '/api/status');
+        const status = body as { deduper: { topic: string; lag: number | null } | null; destinations: { destination: string; topic: string; lag: number | null }[] | null };
+        const destination = status.destinations?.find((d) => d.destination === table);
+        const rowsOn = async (topic: string | undefined, isolation: 'read_committed' | 'read_uncommitted') => {
+          if (topic === undefined) return '?';
+          const prefix = `${keyspace}.${table}:`;
+          const records = await connection.readTopic(topic, { count: Number.MAX_SAFE_INTEGER, timeoutMs: 5000, isolation, groupId: uniqueName('where') });
+          return new Set(records.map((r) => r.key?.toString() ?? '').filter((key) => key.startsWith(prefix))).size;
+        };
+        return (
+          `In ${dc}, the raw topic ${status.deduper?.topic ?? '?'} holds ${await rowsOn(status.deduper?.topic, 'read_uncommitted')} distinct rows of ${table} (deduper lag ${status.deduper?.lag ?? '?'}), ` +
+          `the mutations topic ${destination?.topic ?? '?'} ${await rowsOn(destination?.topic, 'read_committed')} (publisher lag ${destination?.lag ?? '?'}): ` +
+          'rows missing from the raw topic are with the cdc-readers, from the mutations topic with the deduper, and otherwise with the publisher'
+        );
+      } catch (error) {
+        return `Where the rest are could not be told: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    };
+
+    /** Waits until `topic` in `dc` has every row of `table`, then checks it has each exactly once, as written. */
+    const everyRowOnce = async (dc: DataCentre, table: string, topic: string) => {
       const connection = kafka.get(dc);
       if (!connection) throw new Error(`no Kafka in ${dc}`);
       const read = async () =>
         (await connection.readTopic(topic, { count: Number.MAX_SAFE_INTEGER, timeoutMs: 3000, isolation: 'read_committed', groupId: uniqueName('check') })).map(
           (r) => JSON.parse(r.value?.toString() ?? 'null') as { key: { id: number }; after: { payload: string } },
         );
-      await waitFor(`${ROWS} events on ${topic} in ${dc}`, async () => ((await read()).length >= ROWS ? true : undefined), { timeoutMs: 300_000, intervalMs: 2000 });
+      let arrived = 0;
+      try {
+        await waitFor(`${ROWS} events on ${topic} in ${dc}`, async () => ((arrived = (await read()).length) >= ROWS ? true : undefined), { timeoutMs: 300_000, intervalMs: 2000 });
+      } catch (error) {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; ${arrived} arrived. ${await whereRowsAre(dc, table)}`, { cause: error });
+      }
       const events = await read();
       const copies = new Map<number, number>();
       for (const event of events) copies.set(event.key.id, (copies.get(event.key.id) ?? 0) + 1);
@@ -136,7 +169,7 @@ export function faultSuite(driver: DriverName): void {
           await sleep(500);
         }
       });
-      for (const dc of DCS) await everyRowOnce(dc, topic);
+      for (const dc of DCS) await everyRowOnce(dc, 'killed', topic);
     });
 
     it("restarts dc1's Kafka broker mid-stream: every row arrives once in each DC", async () => {
@@ -146,7 +179,7 @@ export function faultSuite(driver: DriverName): void {
         await sleep(5000);
         await topology?.startComponent('kafka-dc1');
       });
-      for (const dc of DCS) await everyRowOnce(dc, topic);
+      for (const dc of DCS) await everyRowOnce(dc, 'broker', topic);
     });
 
     it('restarts a Cassandra node of dc1 mid-stream: every row arrives once in each DC', async () => {
@@ -156,7 +189,7 @@ export function faultSuite(driver: DriverName): void {
         await sleep(3000);
         await topology?.startComponent('dc1-n2');
       });
-      for (const dc of DCS) await everyRowOnce(dc, topic);
+      for (const dc of DCS) await everyRowOnce(dc, 'node', topic);
     });
 
     const partitionable = driver === 'containers';
@@ -176,7 +209,7 @@ export function faultSuite(driver: DriverName): void {
       // dc1 flowed on through the cut; dc2 had only what was written before it.
       expect(arrivedDuringCut.get('dc1')).toBeGreaterThan(ROWS_PER_SECOND * 10);
       expect(arrivedDuringCut.get('dc2')).toBeLessThan(ROWS_PER_SECOND * 5);
-      for (const dc of DCS) await everyRowOnce(dc, topic);
+      for (const dc of DCS) await everyRowOnce(dc, 'partition', topic);
     });
   });
 }
