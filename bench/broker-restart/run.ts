@@ -112,6 +112,8 @@ interface Round {
   readonly delivered: Record<DataCentre, { readonly events: number; readonly expected: number }>;
   /** Events of a row seen before, over the whole run so far. */
   readonly duplicates: Record<DataCentre, number>;
+  /** Mutations of a row seen before on the DC's mutations topic, over the whole run so far: copies the deduper let through. */
+  readonly mutationDuplicates: Record<DataCentre, number>;
   readonly stalled: boolean;
 }
 
@@ -193,7 +195,7 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
       }),
     ) as Record<DataCentre, number | null>;
     const stalled = DCS.some((dc) => delivered[dc].events < delivered[dc].expected);
-    const result: Round = { round, rows: { written: write.acknowledged, failed: write.failed }, brokerDownMs, recoveryMs, delivered, duplicates: { dc1: arrivals.dc1.duplicates, dc2: arrivals.dc2.duplicates }, stalled };
+    const result: Round = { round, rows: { written: write.acknowledged, failed: write.failed }, brokerDownMs, recoveryMs, delivered, duplicates: { dc1: arrivals.dc1.duplicates, dc2: arrivals.dc2.duplicates }, mutationDuplicates: { dc1: arrivals.dc1.mutationDuplicates, dc2: arrivals.dc2.mutationDuplicates }, stalled };
     rounds.push(result);
     progress(
       `round ${round}: broker down ${(brokerDownMs / 1000).toFixed(1)} s; ${DCS.map((dc) => `${dc} ${delivered[dc].events}/${delivered[dc].expected}, first new event ${recoveryMs[dc] === null ? 'never' : `${(recoveryMs[dc] / 1000).toFixed(1)} s`} after the broker answered, ${result.duplicates[dc]} duplicate(s)`).join('; ')}`,
@@ -207,6 +209,8 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     restarts: rounds.length,
     stalls: rounds.filter((r) => r.stalled).length,
     duplicates: { dc1: arrivals.dc1.duplicates, dc2: arrivals.dc2.duplicates },
+    duplicated: { dc1: arrivals.dc1.duplicated, dc2: arrivals.dc2.duplicated },
+    mutationDuplicates: { dc1: arrivals.dc1.mutationDuplicates, dc2: arrivals.dc2.mutationDuplicates },
     recoveryMs: Object.fromEntries(DCS.map((dc) => [dc, { max: Math.max(...recoveries(dc)), mean: recoveries(dc).reduce((a, b) => a + b, 0) / Math.max(1, recoveries(dc).length) }])),
     recoveryGoalMs: RECOVERY_GOAL_MS,
     recoveryGoalMet: rounds.every((r) => DCS.every((dc) => r.recoveryMs[dc] !== null && r.recoveryMs[dc] <= RECOVERY_GOAL_MS)),
@@ -220,7 +224,8 @@ async function run(options: Options, cleanup: Cleanup): Promise<void> {
     const recovery = (dc: DataCentre) => (r.recoveryMs[dc] === null ? 'never' : `${(r.recoveryMs[dc] / 1000).toFixed(1)} s`).padStart(19);
     out(`${String(r.round).padStart(5)}  ${`${(r.brokerDownMs / 1000).toFixed(1)} s`.padStart(11)} ${cell('dc1')} ${cell('dc2')}  ${recovery('dc1')}  ${recovery('dc2')}${r.stalled ? '  STALLED' : ''}`);
   }
-  out(`stalls: ${summary.stalls}; duplicates: dc1 ${summary.duplicates.dc1}, dc2 ${summary.duplicates.dc2}; first new event after the broker answered: dc1 max ${(summary.recoveryMs['dc1']?.max ?? Number.NaN) / 1000} s, dc2 max ${(summary.recoveryMs['dc2']?.max ?? Number.NaN) / 1000} s (goal <= ${RECOVERY_GOAL_MS / 1000} s: ${summary.recoveryGoalMet ? 'PASS' : 'FAIL'})`);
+  for (const dc of DCS) for (const d of summary.duplicated[dc]) out(`!!! ${dc}: row ${d.id} twice: first ${d.first}; again ${d.again}`);
+  out(`stalls: ${summary.stalls}; duplicates: dc1 ${summary.duplicates.dc1}, dc2 ${summary.duplicates.dc2} (on the mutations topics: dc1 ${summary.mutationDuplicates.dc1}, dc2 ${summary.mutationDuplicates.dc2}); first new event after the broker answered: dc1 max ${(summary.recoveryMs['dc1']?.max ?? Number.NaN) / 1000} s, dc2 max ${(summary.recoveryMs['dc2']?.max ?? Number.NaN) / 1000} s (goal <= ${RECOVERY_GOAL_MS / 1000} s: ${summary.recoveryGoalMet ? 'PASS' : 'FAIL'})`);
   writeResults(`broker-restart-${endpoints.driver}.json`, {
     date: new Date().toISOString(),
     machine: machineAtEnd(machine),

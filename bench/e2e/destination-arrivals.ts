@@ -5,10 +5,20 @@ import { TopicFollower } from '../support/topic-follower';
 /** The fields of a change event read here (the whole contract: libs/contracts/docs/change-event.md). */
 interface ChangeEventFields {
   readonly key: { readonly id?: string | number };
-  readonly source: { readonly keyspace: string; readonly table: string; readonly writetime_us: string };
+  readonly source: { readonly keyspace: string; readonly table: string; readonly writetime_us: string; readonly node: string; readonly segment: string; readonly position: number };
   /** When the publisher built the event. */
   readonly ts_ms: number;
 }
+
+/** A row delivered twice: where its first event and the repeated one came from. */
+export interface DuplicateEvent {
+  readonly id: number;
+  /** `node segment@position` of the mutation, then the destination's `topic/partition@offset`. */
+  readonly first: string;
+  readonly again: string;
+}
+
+const MAX_DUPLICATES_KEPT = 20;
 
 /** Numbers by row id, growing as ids come; NaN where nothing was recorded. */
 class ById {
@@ -60,10 +70,16 @@ export class DestinationArrivals {
   private readonly written = new ById();
   private readonly built = new ById();
   private readonly deduped = new ById();
+  /** Where each row's first event came from (`node segment@position`, topic partition and offset), kept to describe a duplicate. */
+  private readonly origins = new Map<number, string>();
   /** Distinct rows seen. */
   received = 0;
   /** Events of a row already seen: a broken exactly-once promise, reported. */
   duplicates = 0;
+  /** The first few of them, with where each copy came from, to tell the stage that repeated it. */
+  readonly duplicated: DuplicateEvent[] = [];
+  /** Mutations of a row seen before on the mutations topic: the deduper let a copy through. */
+  mutationDuplicates = 0;
   /** Events of another table, or without a row id. */
   foreign = 0;
   batches = 0;
@@ -155,10 +171,13 @@ export class DestinationArrivals {
       this.foreign++;
       return;
     }
+    const origin = `${event.source.node} ${event.source.segment}@${event.source.position}, ${record.topic}/${record.partition}@${record.offset}`;
     if (!Number.isNaN(this.arrived.get(id))) {
       this.duplicates++;
+      if (this.duplicated.length < MAX_DUPLICATES_KEPT) this.duplicated.push({ id, first: this.origins.get(id) ?? '?', again: origin });
       return;
     }
+    this.origins.set(id, origin);
     this.received++;
     if (id >= this.markedFrom) this.sinceMark++;
     this.arrived.set(id, arrivedMs);
@@ -171,6 +190,8 @@ export class DestinationArrivals {
     const key = record.key?.toString('utf8');
     if (key?.startsWith(this.mutationKeyPrefix) !== true) return;
     const id = Number((JSON.parse(key.slice(this.mutationKeyPrefix.length)) as { id?: string | number }).id);
-    if (Number.isInteger(id) && id >= 0 && Number.isNaN(this.deduped.get(id))) this.deduped.set(id, arrivedMs);
+    if (!Number.isInteger(id) || id < 0) return;
+    if (Number.isNaN(this.deduped.get(id))) this.deduped.set(id, arrivedMs);
+    else this.mutationDuplicates++;
   }
 }

@@ -13,9 +13,9 @@ const ABANDON_AFTER_MS = 10_000;
  * the broker is back (with kafkajs' default, 30 s, that wait was most of the recovery
  * time). 6 s is the least a broker allows by default (group.min.session.timeout.ms).
  */
-const SESSION_TIMEOUT_MS = 6000;
+export const SESSION_TIMEOUT_MS = 6000;
 /** A third of the session or less, as Kafka asks; also sent while a long batch is handled. */
-const HEARTBEAT_INTERVAL_MS = 1000;
+export const HEARTBEAT_INTERVAL_MS = 1000;
 
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
@@ -111,6 +111,8 @@ export class GroupMember implements GroupConsumer {
   private failingSince: number | undefined;
   private readonly watch: StallWatch;
   private stall: (ConsumerStall & { restartedAtMs: number }) | undefined;
+  /** Why the last batch that failed did, for a stall's reason. */
+  private lastFailure: string | undefined;
 
   constructor(
     private readonly context: MemberContext,
@@ -143,7 +145,7 @@ export class GroupMember implements GroupConsumer {
     this.stopped = true;
     clearTimeout(this.rejoinTimer);
     clearTimeout(this.watchTimer);
-    await this.consumer.disconnect();
+    await leave(this.consumer);
   }
 
   private newConsumer(): Consumer {
@@ -193,14 +195,16 @@ export class GroupMember implements GroupConsumer {
         if (!last) return;
         const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers: textHeaders(m.headers) }));
         // kafkajs heartbeats only between batches: a batch handled longer than the session
-        // would get this member evicted mid-batch.
-        // A member replaced as stalled beats no more, so the group lets it go.
+        // would get this member evicted mid-batch. A member replaced as stalled beats no
+        // more, so the group lets it go.
         const beating = setInterval(() => {
           if (consumer === this.consumer) void payload.heartbeat().catch(() => undefined);
         }, HEARTBEAT_INTERVAL_MS);
         try {
           await this.options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
+          this.lastFailure = undefined;
         } catch (error) {
+          this.lastFailure = error instanceof Error ? error.message : String(error);
           // Not retried in place: kafkajs would fetch again from where it stands in
           // memory, and a transaction whose commit went through unseen (the broker went
           // away before it answered) would then be done twice. Marked final, the error
@@ -257,7 +261,8 @@ export class GroupMember implements GroupConsumer {
       return;
     }
     const now = Date.now();
-    const reason = this.watch.judge((topic, partition) => ends.get(`${topic}/${partition}`), now);
+    const judged = this.watch.judge((topic, partition) => ends.get(`${topic}/${partition}`), now);
+    const reason = judged === undefined || this.lastFailure === undefined ? judged : `${judged}; its last batch failed: ${this.lastFailure}`;
     if (reason !== undefined) {
       this.replaceStalled(reason, now);
     } else if (this.stall && (this.watch.lastMovedAtMs > this.stall.sinceMs || !this.watch.waiting)) {

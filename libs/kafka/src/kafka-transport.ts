@@ -1,6 +1,7 @@
 import { type KafkaOptions, Transport } from '@nestjs/microservices';
 import { Partitioners } from 'kafkajs';
 import type { Logger } from '@meridian/contracts';
+import { HEARTBEAT_INTERVAL_MS, SESSION_TIMEOUT_MS } from './group-member';
 
 export interface KafkaTransportSettings {
   /** Bootstrap servers, `host:port`. */
@@ -39,6 +40,9 @@ export function kafkaTransport(settings: KafkaTransportSettings): KafkaOptions {
         readUncommitted: false,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 100,
+        // As Meridian's own members (GroupMember): back within seconds of a broker restart.
+        sessionTimeout: SESSION_TIMEOUT_MS,
+        heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       },
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: settings.concurrency ?? 1 },
