@@ -189,13 +189,18 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * The windows of `partitions` as their changelog holds them. Their producers are
-   * started first: that fences any previous owner, whose unfinished transaction is then
-   * aborted and not read. Producers and windows of partitions no longer owned go.
+   * The windows of `partitions` as their changelog holds them. Their producers are started
+   * afresh first, this instance's own ones too: that fences any previous owner, and makes
+   * the broker finish the last transaction of each id, committed if its commit was under
+   * way, aborted otherwise. Only then is the changelog read: kafkajs reads both the
+   * changelog's end and the group's committed offsets without waiting for a transaction the
+   * broker is still completing (as after a broker restart), so a window read earlier could
+   * lack a batch whose offsets the consumer does not see committed either, and that batch
+   * would pass again. Producers and windows of partitions no longer owned go.
    */
   private async rebuild(partitions: readonly number[]): Promise<void> {
     for (const [partition, producer] of this.producers) {
-      if (this.owned.has(partition)) continue;
+      if (this.owned.has(partition) && !partitions.includes(partition)) continue;
       this.producers.delete(partition);
       await producer.close().catch(() => undefined);
     }
