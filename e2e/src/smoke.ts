@@ -182,6 +182,36 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       await Promise.all([first.close().catch(() => undefined), second.close()]);
     });
 
+    it("hides aborted transactions from a read_committed consumer when two producers' transactions interleave in a partition", async () => {
+      const kafka = kafkaIn('dc1');
+      const topic = uniqueName('smoke_interleaved');
+      await kafka.createTopics([{ topic, partitions: 1 }]);
+      const first = await kafka.producer({ transactionalId: uniqueName('smoke_first') });
+      const second = await kafka.producer({ transactionalId: uniqueName('smoke_second') });
+      const plain = await kafka.producer();
+      try {
+        // The first transaction starts before the second and ends after it: the broker lists
+        // aborted transactions in the order they ended, so the second comes first in its list.
+        await expect(
+          first.transaction(async (tx) => {
+            await tx.send([{ topic, records: [{ key: 'a', value: 'aborted, started first' }] }]);
+            await expect(
+              second.transaction(async (inner) => {
+                await inner.send([{ topic, records: [{ key: 'b', value: 'aborted, started second' }] }]);
+                throw new Error('abort the second');
+              }),
+            ).rejects.toThrow('abort the second');
+            throw new Error('abort the first');
+          }),
+        ).rejects.toThrow('abort the first');
+        await plain.send(topic, [{ key: 'c', value: 'committed' }]);
+        const read = await kafka.readTopic(topic, { count: 3, timeoutMs: 5000, isolation: 'read_committed', groupId: uniqueName('smoke_reader') });
+        expect(read.map((r) => r.value?.toString())).toEqual(['committed']);
+      } finally {
+        await Promise.all([first.close(), second.close(), plain.close()]);
+      }
+    });
+
     it('replaces a consumer group member that stalls with records waiting, and the new member reads them', async () => {
       const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
       if (!broker) throw new Error('no Kafka in dc1');
