@@ -14,6 +14,12 @@ const ABANDON_AFTER_MS = 10_000;
  * time). 6 s is the least a broker allows by default (group.min.session.timeout.ms).
  */
 export const SESSION_TIMEOUT_MS = 6000;
+/**
+ * How long a rebalance waits for every member to join again. A member stuck in a handler
+ * never does, and the member replacing it waits this long for the group (kafkajs' default,
+ * 60 s); a healthy member only has to finish the batch in hand.
+ */
+const REBALANCE_TIMEOUT_MS = 20_000;
 /** A third of the session or less, as Kafka asks; also sent while a long batch is handled. */
 export const HEARTBEAT_INTERVAL_MS = 1000;
 
@@ -155,6 +161,7 @@ export class GroupMember implements GroupConsumer {
       readUncommitted: isolation === 'read_uncommitted',
       allowAutoTopicCreation: false,
       sessionTimeout: SESSION_TIMEOUT_MS,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       // How long the broker holds a fetch that finds nothing new. Records (and, for
       // read_committed, a transaction's commit) end the wait at once, so this costs no
@@ -285,6 +292,9 @@ export class GroupMember implements GroupConsumer {
     }
     const stuck = this.consumer;
     this.consumer = this.newConsumer();
+    // Not judged again before the new consumer has joined: that may take a session's time,
+    // while the group waits for the stuck member to be given up.
+    this.watch.assigned([], now);
     void leave(stuck);
     this.rejoinLater(0);
   }
