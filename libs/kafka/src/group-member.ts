@@ -211,13 +211,14 @@ export class GroupMember implements GroupConsumer {
           await this.options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
           this.lastFailure = undefined;
         } catch (error) {
-          this.lastFailure = error instanceof Error ? error.message : String(error);
+          const failure = error instanceof Error ? error.message : String(error);
+          this.lastFailure = failure;
           // Not retried in place: kafkajs would fetch again from where it stands in
           // memory, and a transaction whose commit went through unseen (the broker went
           // away before it answered) would then be done twice. Marked final, the error
           // stops the consumer, which joins again and reads on from the offsets the broker
           // has committed.
-          throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), { retriable: false });
+          throw Object.assign(new Error(failure), { retriable: false });
         } finally {
           clearInterval(beating);
         }
@@ -283,9 +284,10 @@ export class GroupMember implements GroupConsumer {
   /** Leaves the stalled consumer behind and joins with a new one; once per stall time while the stall lasts. */
   private replaceStalled(reason: string, now: number): void {
     if (!this.stall) {
-      this.stall = { groupId: this.options.groupId, reason, sinceMs: now, restartedAtMs: now };
+      const stall = { groupId: this.options.groupId, reason, sinceMs: now };
+      this.stall = { ...stall, restartedAtMs: now };
       this.context.logger?.warn(`consumer group ${this.options.groupId} is stalled: ${reason}; replacing its consumer`);
-      this.context.events?.stalled(this.stalled() ?? { groupId: this.options.groupId, reason, sinceMs: now });
+      this.context.events?.stalled(stall);
     } else {
       if (now - this.stall.restartedAtMs < this.context.stallAfterMs) return;
       this.stall = { ...this.stall, reason, restartedAtMs: now };
