@@ -520,6 +520,7 @@ async function passThrough(kafka: KafkaConnection, rawTopic: string, events: num
       producers.set(batch.partition, producer);
     }
     try {
+      await producer.endHangingTransactions([output]);
       await producer.transaction(async (tx) => {
         await tx.send([{ topic: output, records: batch.records.map((r) => ({ key: r.key, value: r.value })) }]);
         await tx.sendOffsets(groupId, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);

@@ -212,6 +212,41 @@ export function smokeSuite(driver: DriverName, dc1Nodes: 1 | 2): void {
       }
     });
 
+    it('ends a transactional id\'s open transactions in every partition unseen, and a consumer group commits past them', async () => {
+      const kafka = kafkaIn('dc1');
+      const topic = uniqueName('smoke_hanging');
+      await kafka.createTopics([{ topic, partitions: 3 }]);
+      const groupId = uniqueName('smoke_hanging_group');
+      const handled: string[] = [];
+      const consumer = await kafka.consume({
+        groupId,
+        topics: [topic],
+        isolation: 'read_committed',
+        eachBatch: (batch) => Promise.resolve(void handled.push(...batch.records.map((r) => r.value?.toString() ?? ''))),
+      });
+      const producer = await kafka.producer({ transactionalId: uniqueName('smoke_hanging') });
+      try {
+        await producer.endHangingTransactions([topic]);
+        await producer.endHangingTransactions([topic]); // once per topic: nothing more is written
+        await producer.transaction((tx) => tx.send([{ topic, records: [{ key: 'k', value: 'committed', partition: 1 }] }]));
+        const read = await kafka.readTopic(topic, { count: 2, timeoutMs: 5000, isolation: 'read_committed', groupId: uniqueName('smoke_reader') });
+        expect(read.map((r) => r.value?.toString())).toEqual(['committed']);
+        // Partitions 0 and 2 hold only an aborted record and its marker, partition 1 those and a committed record and its marker.
+        const ends = (await kafka.groupProgress(groupId, topic))?.sort((a, b) => a.partition - b.partition).map((p) => p.end);
+        expect(ends).toEqual(['2', '4', '2']);
+        // The handler commits nothing (it produces nothing); the group still moves past the aborted records.
+        const progress = await waitFor('the group to commit past the aborted records', async () => {
+          const partitions = (await kafka.groupProgress(groupId, topic))?.sort((a, b) => a.partition - b.partition);
+          return partitions?.filter((p) => p.partition !== 1).every((p) => p.committed === p.end) ? partitions : undefined;
+        }, { timeoutMs: 20_000 });
+        expect(progress.filter((p) => p.partition !== 1).map((p) => p.committed)).toEqual(['2', '2']);
+        expect(handled).toEqual(['committed']);
+      } finally {
+        await consumer.stop().catch(() => undefined);
+        await producer.close();
+      }
+    });
+
     it('replaces a consumer group member that stalls with records waiting, and the new member reads them', async () => {
       const broker = endpoints.kafka.find((k) => k.dc === 'dc1');
       if (!broker) throw new Error('no Kafka in dc1');

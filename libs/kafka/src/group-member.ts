@@ -119,6 +119,12 @@ export class GroupMember implements GroupConsumer {
   private stall: (ConsumerStall & { restartedAtMs: number }) | undefined;
   /** Why the last batch that failed did, for a stall's reason. */
   private lastFailure: string | undefined;
+  /**
+   * Per `topic/partition`, the commit of offsets past a batch that held no records for the
+   * handler (only aborted records and transaction markers), while it is under way. The
+   * partition's next batch waits for it, so the two commits land in order.
+   */
+  private readonly skipCommits = new Map<string, Promise<void>>();
 
   constructor(
     private readonly context: MemberContext,
@@ -177,7 +183,10 @@ export class GroupMember implements GroupConsumer {
     });
     // Also emitted for a batch of only transaction markers or aborted records: that is moving too.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (current()) this.watch.moved(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n, Date.now());
+      if (!current()) return;
+      const nextOffset = BigInt(payload.lastOffset) + 1n;
+      this.watch.moved(payload.topic, payload.partition, nextOffset, Date.now());
+      if (payload.batchSize === 0) this.commitPast(consumer, payload.topic, payload.partition, nextOffset);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopped || !current()) return;
@@ -200,6 +209,7 @@ export class GroupMember implements GroupConsumer {
         const { batch } = payload;
         const last = batch.messages.at(-1);
         if (!last) return;
+        await this.skipCommits.get(`${batch.topic}/${batch.partition}`);
         const records = batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers: textHeaders(m.headers) }));
         // kafkajs heartbeats only between batches: a batch handled longer than the session
         // would get this member evicted mid-batch. A member replaced as stalled beats no
@@ -224,6 +234,23 @@ export class GroupMember implements GroupConsumer {
         }
       },
     });
+  }
+
+  /**
+   * Commits the group's offset past a batch the handler never saw: aborted records (such as
+   * those that end hanging transactions) and transaction markers. The handler commits
+   * offsets only with what it produced, so without this a partition would show that lag
+   * for good. Nothing is lost if it fails: the next batch's commit moves past them too.
+   */
+  private commitPast(consumer: Consumer, topic: string, partition: number, nextOffset: bigint): void {
+    const key = `${topic}/${partition}`;
+    const commit = (this.skipCommits.get(key) ?? Promise.resolve())
+      .then(() => consumer.commitOffsets([{ topic, partition, offset: nextOffset.toString() }]))
+      .catch((error: unknown) => this.context.logger?.debug?.(`consumer group ${this.options.groupId} could not commit ${key} past aborted records: ${this.context.describe(error)}`))
+      .finally(() => {
+        if (this.skipCommits.get(key) === commit) this.skipCommits.delete(key);
+      });
+    this.skipCommits.set(key, commit);
   }
 
   private rejoinLater(delayMs: number): void {

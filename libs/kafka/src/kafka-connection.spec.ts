@@ -18,8 +18,20 @@ describe('KafkaConnection', () => {
 
 /** A kafkajs producer double: each send answers with the next outcome given, and counts its calls. */
 function fakeProducer(outcomes: (Error | undefined)[]) {
-  const calls = { sends: 0, disconnects: 0 };
+  const calls = { sends: 0, disconnects: 0, transactions: [] as { sent: { topic: string; partitions: number[]; keys: string[] }[]; ended: string }[] };
   const producer = {
+    transaction: () => {
+      const record = { sent: [] as { topic: string; partitions: number[]; keys: string[] }[], ended: 'open' };
+      calls.transactions.push(record);
+      return Promise.resolve({
+        sendBatch: ({ topicMessages }: { topicMessages: { topic: string; messages: { partition: number; key: string }[] }[] }) => {
+          for (const { topic, messages } of topicMessages) record.sent.push({ topic, partitions: messages.map((m) => m.partition), keys: [...new Set(messages.map((m) => m.key))] });
+          return Promise.resolve([]);
+        },
+        abort: () => Promise.resolve(void (record.ended = 'aborted')),
+        commit: () => Promise.resolve(void (record.ended = 'committed')),
+      });
+    },
     send: () => {
       calls.sends++;
       const outcome = outcomes.shift();
@@ -41,7 +53,7 @@ describe('RecordProducer', () => {
     const producer = new RecordProducer(first.producer, () => {
       opened++;
       return Promise.resolve(second.producer);
-    }, () => undefined);
+    }, () => undefined, () => Promise.resolve(1));
 
     await expect(producer.send('t', [{ key: 'k', value: 'v' }])).rejects.toThrow('out of order sequence');
     await producer.send('t', [{ key: 'k', value: 'v' }]);
@@ -55,11 +67,31 @@ describe('RecordProducer', () => {
     const producer = new RecordProducer(only.producer, () => {
       opened++;
       return Promise.resolve(only.producer);
-    }, () => undefined);
+    }, () => undefined, () => Promise.resolve(1));
     await producer.send('t', [{ key: 'a', value: '1' }]);
     await producer.send('t', [{ key: 'b', value: '2' }]);
     await producer.close();
     await expect(producer.send('t', [{ key: 'c', value: '3' }])).rejects.toThrow('closed');
     expect({ opened, sends: only.calls.sends, disconnects: only.calls.disconnects }).toEqual({ opened: 0, sends: 2, disconnects: 1 });
+  });
+
+  it('ends hanging transactions with one aborted transaction over every partition of each topic, once per topic', async () => {
+    const only = fakeProducer([]);
+    const partitions: Record<string, number> = { mutations: 3, 'dead-letter': 1 };
+    const producer = new RecordProducer(only.producer, () => Promise.resolve(only.producer), () => undefined, (topic) => Promise.resolve(partitions[topic]));
+
+    await producer.endHangingTransactions(['mutations', 'dead-letter', 'mutations']);
+    await producer.endHangingTransactions(['dead-letter', 'mutations']);
+    await expect(producer.endHangingTransactions(['mutations', 'missing'])).rejects.toThrow('topic missing does not exist');
+
+    expect(only.calls.transactions).toEqual([
+      {
+        sent: [
+          { topic: 'mutations', partitions: [0, 1, 2], keys: ['meridian.end-hanging-transaction'] },
+          { topic: 'dead-letter', partitions: [0], keys: ['meridian.end-hanging-transaction'] },
+        ],
+        ended: 'aborted',
+      },
+    ]);
   });
 });

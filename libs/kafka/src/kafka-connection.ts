@@ -278,7 +278,7 @@ export class KafkaConnection {
       }
       return producer;
     };
-    const recordProducer = new RecordProducer(await open(), open, () => this.opened.delete(recordProducer));
+    const recordProducer = new RecordProducer(await open(), open, () => this.opened.delete(recordProducer), (topic) => this.partitionCount(topic));
     this.opened.add(recordProducer);
     return recordProducer;
   }
@@ -520,13 +520,19 @@ export interface TransactionScope {
   sendOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: string }[]): Promise<void>;
 }
 
+/** The key of the records `endHangingTransactions` writes and aborts. */
+const HANGING_TRANSACTION_KEY = 'meridian.end-hanging-transaction';
+
 export class RecordProducer {
   private closed = false;
+  /** Topics whose hanging transactions this producer has ended. */
+  private readonly endedIn = new Set<string>();
 
   constructor(
     private producer: Producer | undefined,
     private readonly open: () => Promise<Producer>,
     private readonly onClose: () => void,
+    private readonly partitionCount: (topic: string) => Promise<number | undefined>,
   ) {}
 
   /**
@@ -574,6 +580,39 @@ export class RecordProducer {
       throw error;
     }
     await transaction.commit();
+  }
+
+  /**
+   * Ends, as aborted, any transaction of this producer's transactional id that a partition
+   * of `topics` still holds open although the broker's transaction coordinator no longer
+   * knows it (a hanging transaction). After a broker restart, a partition was seen holding
+   * records of an earlier epoch whose transaction the coordinator had as complete: fencing
+   * found nothing to abort, and the id's next commit in that partition committed those
+   * records too, a batch published twice. Until it ends, such a transaction also holds
+   * every read_committed consumer of the partition back.
+   *
+   * One keyed record with no value goes to every partition of each topic, in a transaction
+   * that is aborted: its abort marker ends whatever the id left open there. Read_committed
+   * consumers never see it, and the consumer groups of Meridian commit their offsets past
+   * it. Done once per topic for the life of this producer, since after fencing nothing
+   * older can be written any more; call it with the topics a transaction writes before it.
+   */
+  async endHangingTransactions(topics: readonly string[]): Promise<void> {
+    const topicMessages = [];
+    for (const topic of new Set(topics)) {
+      if (this.endedIn.has(topic)) continue;
+      const partitions = await this.partitionCount(topic);
+      if (partitions === undefined) throw new Error(`topic ${topic} does not exist`);
+      topicMessages.push({ topic, messages: Array.from({ length: partitions }, (_, partition) => ({ partition, key: HANGING_TRANSACTION_KEY, value: null })) });
+    }
+    if (topicMessages.length === 0) return;
+    const transaction = await (await this.connected()).transaction();
+    try {
+      await transaction.sendBatch({ acks: -1, topicMessages });
+    } finally {
+      await transaction.abort();
+    }
+    for (const { topic } of topicMessages) this.endedIn.add(topic);
   }
 
   async close(): Promise<void> {

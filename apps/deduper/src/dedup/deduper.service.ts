@@ -196,7 +196,9 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
    * changelog's end and the group's committed offsets without waiting for a transaction the
    * broker is still completing (as after a broker restart), so a window read earlier could
    * lack a batch whose offsets the consumer does not see committed either, and that batch
-   * would pass again. Producers and windows of partitions no longer owned go.
+   * would pass again. Each new producer then ends any hanging transaction of its id (see
+   * RecordProducer.endHangingTransactions). Producers and windows of partitions no longer
+   * owned go.
    */
   private async rebuild(partitions: readonly number[]): Promise<void> {
     for (const [partition, producer] of this.producers) {
@@ -205,7 +207,8 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
       await producer.close().catch(() => undefined);
     }
     for (const partition of this.windows.keys()) if (!this.owned.has(partition)) this.windows.delete(partition);
-    await Promise.all(partitions.map((partition) => this.producerFor(partition)));
+    const writesTo = [this.config.MERIDIAN_MUTATIONS_TOPIC, this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, this.config.MERIDIAN_DEAD_LETTER_TOPIC];
+    await Promise.all(partitions.map(async (partition) => (await this.producerFor(partition)).endHangingTransactions(writesTo)));
     const rebuilt = new Map(partitions.map((partition) => [partition, this.newWindow(partition)]));
     const began = Date.now();
     const records = await this.kafka.readToEnd(this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC);

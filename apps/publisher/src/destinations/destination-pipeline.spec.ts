@@ -54,6 +54,7 @@ class FakeKafka {
         this.transactions.push({ sent, offsets });
         for (const { partition, offset } of offsets) this.committed.set(partition, offset);
       },
+      endHangingTransactions: (topics: readonly string[]) => Promise.resolve(void this.steps.push(`end hanging in ${[...new Set(topics)].join(', ')}`)),
       close: () => Promise.resolve(),
     };
     return Promise.resolve(producer as unknown as RecordProducer);
@@ -104,7 +105,8 @@ describe('DestinationPipeline', () => {
     kafka.consumer?.onAssignment?.([{ topic: MUTATIONS, partition: 0 }]);
 
     await kafka.deliver(0, records(0, [0, 1, 2, 3]));
-    expect(kafka.steps).toEqual(['producer', `progress ${GROUP}`]);
+    // The fresh producer ends any hanging transaction of its id in what the batch writes, before the batch's own.
+    expect(kafka.steps).toEqual(['producer', `progress ${GROUP}`, 'end hanging in cdc.orders, meridian.publisher.dead']);
     expect(idsSent(kafka.transactions[0])).toEqual([2, 3]);
     expect(kafka.transactions[0]?.offsets).toEqual([{ partition: 0, offset: '4' }]);
     expect(lines).toContain('log orders: skipped 2 record(s) of meridian.mutations/0 below its committed offset 2, published already');
@@ -123,7 +125,8 @@ describe('DestinationPipeline', () => {
     kafka.committed.set(0, '4'); // it had committed
 
     await kafka.deliver(0, records(0, [2, 3, 4]));
-    expect(kafka.steps).toEqual(['producer', `progress ${GROUP}`, 'producer', `progress ${GROUP}`]);
+    const endHanging = 'end hanging in cdc.orders, meridian.publisher.dead';
+    expect(kafka.steps).toEqual(['producer', `progress ${GROUP}`, endHanging, endHanging, 'producer', `progress ${GROUP}`, endHanging]);
     expect(kafka.transactions.map(idsSent)).toEqual([[0, 1], [4]]);
   });
 

@@ -91,6 +91,7 @@ export class DestinationPipeline {
     const routed = routeBatch(records, destination, this.config(), this.settings.maxEventBytes, Date.now());
     await this.createTopics(routed.records.map((r) => r.topic));
     const producer = await this.producerFor(batch.partition);
+    await producer.endHangingTransactions([...routed.records.map((r) => r.topic), this.settings.deadLetterTopic]);
     const began = performance.now();
     try {
       await producer.transaction(async (tx) => {
