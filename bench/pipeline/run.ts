@@ -35,7 +35,7 @@ import { parseArgs } from 'node:util';
 import type { PartitionUpdate } from '@meridian/commitlog';
 import { channelSchema, configKey, destinationSchema, DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
 import { type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
-import { type ConsumedRecord, KafkaConnection, type OutgoingRecord, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
+import { type ConsumedRecord, KafkaConnection, type OutgoingRecord, TransactionalStage } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
 import { message, progressLog } from '../support/log';
 import { describeMachine, machineAtEnd } from '../support/machine';
@@ -500,47 +500,40 @@ interface PassThrough {
 
 /**
  * Consume, produce unchanged, commit offsets in the transaction, a transaction per batch
- * and partitions handled side by side: the deduper's Kafka work with none of its own (no
- * window, no changelog), so its ceiling on this machine.
+ * and partitions handled side by side, through the same TransactionalStage as the deduper:
+ * its Kafka work with none of its own (no window, no changelog), so its ceiling on this
+ * machine.
  */
 async function passThrough(kafka: KafkaConnection, rawTopic: string, events: number, when: string): Promise<PassThrough> {
   const output = uniqueName('bench_passthrough');
   const groupId = uniqueName('bench_passthrough');
   await kafka.createTopics([{ topic: output, partitions: RAW_PARTITIONS, maxMessageBytes: RAW_TOPIC_MAX_MESSAGE_BYTES }]);
-  const producers = new Map<number, RecordProducer>();
   let committed = 0;
   let batches = 0;
   let failedTransactions = 0;
   let firstMs: number | undefined;
   let lastMs: number | undefined;
-  const handle = async (batch: PartitionBatch): Promise<void> => {
-    let producer = producers.get(batch.partition);
-    if (!producer) {
-      producer = await kafka.producer({ transactionalId: `${groupId}-${rawTopic}-${batch.partition}` });
-      producers.set(batch.partition, producer);
-    }
-    try {
-      await producer.endHangingTransactions([output]);
-      await producer.transaction(async (tx) => {
-        await tx.send([{ topic: output, records: batch.records.map((r) => ({ key: r.key, value: r.value })) }]);
-        await tx.sendOffsets(groupId, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
-      });
-    } catch (error) {
-      // As the deduper does: a fresh producer next time, and the batch is consumed again.
-      failedTransactions++;
-      producers.delete(batch.partition);
-      await producer.close().catch(() => undefined);
-      throw error;
-    }
-    committed += batch.records.length;
-    batches++;
-    lastMs = performance.now();
-    firstMs ??= lastMs;
-  };
   progress(`pass-through ${when}: ${rawTopic} -> ${output}, one transaction per batch`);
   const startMs = performance.now();
-  // Every partition at once, as the deduper and the publisher handle them by default (MERIDIAN_CONCURRENT_PARTITIONS).
-  const consumer = await kafka.consume({ groupId, topics: [rawTopic], isolation: 'read_committed', concurrentPartitions: RAW_PARTITIONS, eachBatch: handle });
+  // The deduper's and the publisher's own stage, every partition at once as they handle them by default.
+  const stage = new TransactionalStage(kafka, {
+    groupId,
+    input: rawTopic,
+    concurrentPartitions: RAW_PARTITIONS,
+    writesTo: [output],
+    transform: (batch) => Promise.resolve({ records: [{ topic: output, records: batch.records.map((r) => ({ key: r.key, value: r.value })) }], deadLetters: [] }),
+    committed: (batch) => {
+      committed += batch.records.length;
+      batches++;
+      lastMs = performance.now();
+      firstMs ??= lastMs;
+    },
+    failed: () => {
+      failedTransactions++;
+    },
+    log: { log: () => undefined, warn: (line) => progress(`pass-through ${when}: ${line}`), error: (line) => progress(`pass-through ${when}: ${line}`) },
+  });
+  await stage.start();
   try {
     const deadline = Date.now() + RUN_TIMEOUT_MS;
     let nextProgress = Date.now() + PROGRESS_MS;
@@ -553,8 +546,7 @@ async function passThrough(kafka: KafkaConnection, rawTopic: string, events: num
       await sleep(20);
     }
   } finally {
-    await consumer.stop();
-    await Promise.allSettled([...producers.values()].map((p) => p.close()));
+    await stage.stop();
   }
   const endMs = lastMs ?? performance.now();
   const seconds = (endMs - startMs) / 1000;

@@ -37,3 +37,4 @@ export {
   type WriteTime,
 } from './change-event';
 export { isSkipped, type Skipped, tableChangeEvent } from './table-events';
+export { DEAD_LETTER_HEADERS, recordSource } from './dead-letter';

@@ -15,3 +15,4 @@ export {
 } from './kafka-connection';
 
 export { kafkaTransport, type KafkaTransportSettings } from './kafka-transport';
+export { type DeadLetter, type StageKafka, type StageOutput, TransactionalStage, type TransactionalStageOptions, transactionalId } from './transactional-stage';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CassandraConnection } from '@meridian/cassandra';
-import { type GroupConsumer, KafkaConnection, type PartitionBatch, type RecordProducer } from '@meridian/kafka';
+import { KafkaConnection, type PartitionBatch, type StageOutput, TransactionalStage } from '@meridian/kafka';
 import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
 import type { DeduperConfig } from '../config';
 import { FullImageTables } from '../images/full-image-tables';
@@ -21,6 +21,12 @@ const TRANSACTION_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 /** V8's cost of one remembered digest (a 64-character string and a Map entry), as bench/pipeline measures it: about 110 bytes. */
 const BYTES_PER_ENTRY_ESTIMATE = 110;
 
+/** A batch's output, with its counts. */
+interface Deduped extends StageOutput {
+  readonly passed: number;
+  readonly duplicates: number;
+}
+
 /**
  * Consumes the raw topic in a consumer group and, per raw partition, passes the first copy
  * of each mutation to the mutations topic. Each batch's events, its dedup window changes
@@ -33,12 +39,7 @@ const BYTES_PER_ENTRY_ESTIMATE = 110;
 export class DeduperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Deduper');
   private readonly windows = new Map<number, DedupWindow>();
-  private readonly producers = new Map<number, RecordProducer>();
-  private owned = new Set<number>();
-  /** Partitions whose window must be rebuilt from the changelog before their next batch. */
-  private readonly stale = new Set<number>();
-  private rebuilding: Promise<void> | undefined;
-  private consumer: GroupConsumer | undefined;
+  private stage: TransactionalStage<Deduped> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly failures = new FailureNotice((line) => this.logger.warn(line));
@@ -82,9 +83,8 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.consumer?.stop().catch(() => undefined);
+    await this.stage?.stop();
     await this.imageTables.stop();
-    await Promise.allSettled([...this.producers.values()].map((p) => p.close()));
   }
 
   private schedule(delayMs: number): void {
@@ -110,19 +110,24 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
       if (changelogPartitions !== partitions) {
         throw new Error(`${changelog} has ${changelogPartitions ?? 0} partitions but ${raw} has ${partitions}: they must match, one window per raw partition`);
       }
-      this.consumer = await this.kafka.consume({
+      const stage = new TransactionalStage(this.kafka, {
         groupId: this.config.MERIDIAN_DEDUPER_GROUP,
-        topics: [raw],
-        isolation: 'read_committed',
+        input: raw,
+        deadLetterTopic: this.config.MERIDIAN_DEAD_LETTER_TOPIC,
         concurrentPartitions: this.config.MERIDIAN_CONCURRENT_PARTITIONS,
-        // Called between batches: kafkajs lets the batches in hand finish before it rejoins.
-        onAssignment: (owned) => {
-          this.owned = new Set(owned.map((p) => p.partition));
-          for (const partition of this.owned) this.stale.add(partition);
-          this.logger.log(`owns ${raw} partition(s) ${[...this.owned].join(', ') || 'none'}`);
+        writesTo: [this.config.MERIDIAN_MUTATIONS_TOPIC, changelog],
+        assigned: (owned) => {
+          for (const partition of this.windows.keys()) if (!owned.includes(partition)) this.windows.delete(partition);
+          this.logger.log(`owns ${raw} partition(s) ${owned.join(', ') || 'none'}`);
         },
-        eachBatch: (batch) => this.handle(batch),
+        takeOver: (partitions) => this.rebuild(partitions),
+        transform: (batch) => this.dedup(batch),
+        committed: (batch, output, seconds) => this.report(batch, output, seconds),
+        failed: (batch, error) => this.logger.warn(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${error instanceof Error ? error.message : String(error)}`),
+        log: this.logger,
       });
+      await stage.start();
+      this.stage = stage;
       this.failures.recovered();
       this.logger.log(`deduplicating ${raw} into ${this.config.MERIDIAN_MUTATIONS_TOPIC}`);
     } catch (error) {
@@ -131,84 +136,42 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async handle(batch: PartitionBatch): Promise<void> {
-    try {
-      while (this.stale.has(batch.partition)) await this.rebuildStale();
-      const window = this.windows.get(batch.partition) ?? this.newWindow(batch.partition);
-      const producer = await this.producerFor(batch.partition);
-      const outcome = dedupBatch(batch.records, window, Date.now());
-      // Read before the transaction begins, so that no transaction stays open while Cassandra answers.
-      const fullTables = this.imageTables.tables;
-      this.figures.imageTables.set(fullTables.size);
-      const events = await withRowImages(outcome.events, fullTables, this.imageReader, this.config.MERIDIAN_IMAGE_READ_CONCURRENCY);
-      const began = performance.now();
-      await producer.transaction(async (tx) => {
-        await tx.send([
-          { topic: this.config.MERIDIAN_MUTATIONS_TOPIC, records: events },
-          { topic: this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, records: outcome.changelog.map((entry) => changelogRecord(entry, batch.partition)) },
-          {
-            topic: this.config.MERIDIAN_DEAD_LETTER_TOPIC,
-            records: outcome.rejected.map(({ record, reason }) => ({
-              key: record.key,
-              value: record.value,
-              headers: { 'meridian.reason': reason, 'meridian.source': `${batch.topic}/${batch.partition}@${record.offset}` },
-            })),
-          },
-        ]);
-        await tx.sendOffsets(this.config.MERIDIAN_DEDUPER_GROUP, [{ topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }]);
-      });
-      this.figures.transactionSeconds.observe((performance.now() - began) / 1000);
-      for (const { reason, record } of outcome.rejected) this.logger.error(`${batch.topic}/${batch.partition}@${record.offset} sent to ${this.config.MERIDIAN_DEAD_LETTER_TOPIC}: ${reason}`);
-      this.figures.consumed.inc(batch.records.length);
-      this.figures.passed.inc(outcome.events.length);
-      this.figures.duplicates.inc(outcome.duplicates);
-      this.figures.rejected.inc(outcome.rejected.length);
-      this.reportWindows();
-    } catch (error) {
-      // The transaction did not commit: its window changes must not stay either. Rebuilding
-      // from the changelog (after fencing, with a fresh producer) restores the committed state.
-      this.stale.add(batch.partition);
-      const producer = this.producers.get(batch.partition);
-      this.producers.delete(batch.partition);
-      await producer?.close().catch(() => undefined);
-      this.logger.warn(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${error instanceof Error ? error.message : String(error)}`);
-      throw error;
-    }
+  /** Passes the first copy of each mutation of the batch; its window remembers them, and the changelog records what it changed. */
+  private async dedup(batch: PartitionBatch): Promise<Deduped> {
+    const window = this.windows.get(batch.partition) ?? this.newWindow(batch.partition);
+    const outcome = dedupBatch(batch.records, window, Date.now());
+    // Read before the transaction begins, so that no transaction stays open while Cassandra answers.
+    const fullTables = this.imageTables.tables;
+    this.figures.imageTables.set(fullTables.size);
+    const events = await withRowImages(outcome.events, fullTables, this.imageReader, this.config.MERIDIAN_IMAGE_READ_CONCURRENCY);
+    return {
+      records: [
+        { topic: this.config.MERIDIAN_MUTATIONS_TOPIC, records: events },
+        { topic: this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, records: outcome.changelog.map((entry) => changelogRecord(entry, batch.partition)) },
+      ],
+      deadLetters: outcome.rejected,
+      passed: outcome.events.length,
+      duplicates: outcome.duplicates,
+    };
+  }
+
+  private report(batch: PartitionBatch, output: Deduped, transactionSeconds: number): void {
+    this.figures.transactionSeconds.observe(transactionSeconds);
+    for (const { reason, record } of output.deadLetters) this.logger.error(`${batch.topic}/${batch.partition}@${record.offset} sent to ${this.config.MERIDIAN_DEAD_LETTER_TOPIC}: ${reason}`);
+    this.figures.consumed.inc(batch.records.length);
+    this.figures.passed.inc(output.passed);
+    this.figures.duplicates.inc(output.duplicates);
+    this.figures.rejected.inc(output.deadLetters.length);
+    this.reportWindows();
   }
 
   /**
-   * Rebuilds the stale windows, one read of the changelog for all of them; batches of
-   * stale partitions that arrive meanwhile wait for the same rebuild. A partition that
-   * turns stale during it (its batch failed) is left stale, for the next one.
-   */
-  private rebuildStale(): Promise<void> {
-    this.rebuilding ??= this.rebuild([...this.stale]).finally(() => {
-      this.rebuilding = undefined;
-    });
-    return this.rebuilding;
-  }
-
-  /**
-   * The windows of `partitions` as their changelog holds them. Their producers are started
-   * afresh first, this instance's own ones too: that fences any previous owner, and makes
-   * the broker finish the last transaction of each id, committed if its commit was under
-   * way, aborted otherwise. Only then is the changelog read: kafkajs reads both the
-   * changelog's end and the group's committed offsets without waiting for a transaction the
-   * broker is still completing (as after a broker restart), so a window read earlier could
-   * lack a batch whose offsets the consumer does not see committed either, and that batch
-   * would pass again. Each new producer then ends any hanging transaction of its id (see
-   * RecordProducer.endHangingTransactions). Producers and windows of partitions no longer
-   * owned go.
+   * The windows of `partitions` as their changelog holds them, read after the stage took
+   * the partitions over (so the last transaction of each is finished, and every batch
+   * the consumer will not skip is absent from it). A batch that failed changed its window
+   * without committing; it is rebuilt the same way before the batch comes again.
    */
   private async rebuild(partitions: readonly number[]): Promise<void> {
-    for (const [partition, producer] of this.producers) {
-      if (this.owned.has(partition) && !partitions.includes(partition)) continue;
-      this.producers.delete(partition);
-      await producer.close().catch(() => undefined);
-    }
-    for (const partition of this.windows.keys()) if (!this.owned.has(partition)) this.windows.delete(partition);
-    const writesTo = [this.config.MERIDIAN_MUTATIONS_TOPIC, this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC, this.config.MERIDIAN_DEAD_LETTER_TOPIC];
-    await Promise.all(partitions.map(async (partition) => (await this.producerFor(partition)).endHangingTransactions(writesTo)));
     const rebuilt = new Map(partitions.map((partition) => [partition, this.newWindow(partition)]));
     const began = Date.now();
     const records = await this.kafka.readToEnd(this.config.MERIDIAN_DEDUP_CHANGELOG_TOPIC);
@@ -219,7 +182,6 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
       window.restore({ digest: record.key.toString(), seenAtMs: record.value ? Number(record.value.toString()) : null });
       restored++;
     }
-    for (const partition of partitions) this.stale.delete(partition);
     this.reportWindows();
     this.logger.log(`dedup windows of partition(s) ${partitions.join(', ')} rebuilt from ${restored} changelog record(s) in ${Date.now() - began} ms`);
   }
@@ -228,15 +190,6 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
     const window = new DedupWindow({ windowMs: this.config.MERIDIAN_DEDUP_WINDOW_S * 1000, maxEntries: this.config.MERIDIAN_DEDUP_MAX_ENTRIES });
     this.windows.set(partition, window);
     return window;
-  }
-
-  private async producerFor(partition: number): Promise<RecordProducer> {
-    let producer = this.producers.get(partition);
-    if (!producer) {
-      producer = await this.kafka.producer({ transactionalId: `${this.config.MERIDIAN_DEDUPER_GROUP}-${this.config.MERIDIAN_RAW_TOPIC}-${partition}` });
-      this.producers.set(partition, producer);
-    }
-    return producer;
   }
 
   private reportWindows(): void {
