@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '@meridian/contracts';
 
 /** A destination and a channel binding one table to it, as the bench sets them up in each DC. */
 export interface ChannelSetup {
@@ -33,7 +34,7 @@ async function post(baseUrl: string, path: string, body: { readonly name: string
       status = response.status;
       last = `${status} ${await response.text()}`;
     } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
+      last = errorMessage(error);
     }
     if (status === 201) return;
     if (status === 409 && (await exists(baseUrl, `${path}/${encodeURIComponent(body.name)}`))) return;

@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CassandraConnection } from '@meridian/cassandra';
 import type { PartitionUpdate } from '@meridian/commitlog';
-import { channelSchema, configKey, destinationSchema, DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
+import { channelSchema, configKey, destinationSchema, DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey, errorMessage } from '@meridian/contracts';
 import { serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { KafkaConnection, type OutgoingRecord } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
@@ -75,7 +75,7 @@ function parseOptions(args: readonly string[]): Options {
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(errorMessage(error));
   }
   const problems: string[] = [];
   const mutations = Number(values.mutations);

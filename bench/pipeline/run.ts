@@ -33,11 +33,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import type { PartitionUpdate } from '@meridian/commitlog';
-import { channelSchema, configKey, destinationSchema, DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey } from '@meridian/contracts';
+import { channelSchema, configKey, destinationSchema, DIGEST_HEADER, RAW_MUTATION_VERSION, type RawMutationEvent, rawMutationKey, errorMessage } from '@meridian/contracts';
 import { type RunningService, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { type ConsumedRecord, KafkaConnection, type OutgoingRecord, TransactionalStage } from '@meridian/kafka';
 import { uniqueName } from '@meridian/testing';
-import { message, progressLog } from '../support/log';
+import { progressLog } from '../support/log';
 import { describeMachine, machineAtEnd } from '../support/machine';
 import { NO_USAGE, ProcessSampler, type ProcessUsage } from '../support/process-sampling';
 import { MAX_REQUEST_BYTES, RAW_PARTITIONS, RAW_TOPIC_MAX_MESSAGE_BYTES } from '../support/raw-topic';
@@ -574,7 +574,7 @@ async function dedupMemory(): Promise<DedupMemory | { error: string }> {
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--conditions=@meridian/source', '--import', 'tsx', DEDUP_MEMORY, String(MEMORY_KEYS)], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
     return JSON.parse(stdout) as DedupMemory;
   } catch (error) {
-    return { error: message(error) };
+    return { error: errorMessage(error) };
   }
 }
 

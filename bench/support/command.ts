@@ -1,4 +1,5 @@
 import { type Cleanup, runCleanly } from './topology';
+import { errorMessage } from '@meridian/contracts';
 
 /** A command line that cannot be run: reported with the usage, not as a failure. */
 export class UsageError extends Error {}
@@ -57,5 +58,5 @@ export function positiveListOption(name: string, text: string | undefined, probl
 
 /** parseArgs' own errors (unknown option, missing value) as a UsageError. */
 export function usageErrorOf(error: unknown): UsageError {
-  return new UsageError(error instanceof Error ? error.message : String(error));
+  return new UsageError(errorMessage(error));
 }

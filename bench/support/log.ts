@@ -5,5 +5,3 @@ export function progressLog(name: string): (line: string) => void {
     process.stderr.write(`[${name} +${((performance.now() - began) / 1000).toFixed(1)}s] ${line}\n`);
   };
 }
-
-export const message = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,5 +1,5 @@
 import type { CassandraConnection } from '@meridian/cassandra';
-import { message } from './log';
+import { errorMessage } from '@meridian/contracts';
 
 /** The bench table's columns: ~100-byte rows keyed by an increasing id. */
 export const ROWS_COLUMNS = '(id bigint PRIMARY KEY, payload text)';
@@ -105,7 +105,7 @@ export class RowWriter {
       this.acknowledged++;
     } catch (error) {
       this.failed.add(id);
-      this.lastError = message(error);
+      this.lastError = errorMessage(error);
     }
   }
 }

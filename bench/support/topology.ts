@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { componentNames, DRIVER_NAMES, type DriverName, loadDriver, recordedDriver, type TopologyEndpoints } from '@meridian/infra';
-import { message } from './log';
+import { errorMessage } from '@meridian/contracts';
 
 /** The options every benchmark takes about its topology, as parseArgs declares them. */
 export const TOPOLOGY_ARGS = {
@@ -50,7 +50,7 @@ export class Cleanup {
         try {
           await step.run();
         } catch (error) {
-          this.progress(`cleanup: ${step.what} failed: ${message(error)}`);
+          this.progress(`cleanup: ${step.what} failed: ${errorMessage(error)}`);
         }
       }
     })();
@@ -76,7 +76,7 @@ export async function runCleanly(progress: (line: string) => void, run: (cleanup
     await run(cleanup);
     return 0;
   } catch (error) {
-    progress(`failed: ${message(error)}`);
+    progress(`failed: ${errorMessage(error)}`);
     return 1;
   } finally {
     await cleanup.run();

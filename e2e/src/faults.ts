@@ -3,6 +3,7 @@ import { CassandraConnection } from '@meridian/cassandra';
 import { type DataCentre, type DriverName, type RunningService, type ServiceInstance, type ServiceName, serviceInstances, startService, type TopologyEndpoints, waitHealthy } from '@meridian/infra';
 import { KafkaConnection } from '@meridian/kafka';
 import { callHttp, callUntil, startTopology, type TopologyFixture, uniqueName, waitFor } from '@meridian/testing';
+import { errorMessage } from '@meridian/contracts';
 
 const PIPELINE: readonly ServiceName[] = ['cdc-reader', 'deduper', 'publisher', 'coordinator'];
 const DCS: readonly DataCentre[] = ['dc1', 'dc2'];
@@ -124,7 +125,7 @@ export function faultSuite(driver: DriverName): void {
           'rows missing from the raw topic are with the cdc-readers, from the mutations topic with the deduper, and otherwise with the publisher'
         );
       } catch (error) {
-        return `Where the rest are could not be told: ${error instanceof Error ? error.message : String(error)}`;
+        return `Where the rest are could not be told: ${errorMessage(error)}`;
       }
     };
 
@@ -140,7 +141,7 @@ export function faultSuite(driver: DriverName): void {
       try {
         await waitFor(`${ROWS} events on ${topic} in ${dc}`, async () => ((arrived = (await read()).length) >= ROWS ? true : undefined), { timeoutMs: 300_000, intervalMs: 2000 });
       } catch (error) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}; ${arrived} arrived. ${await whereRowsAre(dc, table)}`, { cause: error });
+        throw new Error(`${errorMessage(error)}; ${arrived} arrived. ${await whereRowsAre(dc, table)}`, { cause: error });
       }
       const events = await read();
       const copies = new Map<number, number>();

@@ -4,6 +4,7 @@ import { CassandraConnection } from '@meridian/cassandra';
 import { KafkaConnection } from '@meridian/kafka';
 import { DRIVER_NAMES, loadDriver, recordedDriver } from './drivers';
 import { COMPONENT_START_TIMEOUT_MS, type DriverName, InfraError, type TopologyEndpoints } from './topology';
+import { errorMessage } from '@meridian/contracts';
 
 const USAGE = `Usage: npm run infra -- <up|down|status> [options]
        npm run infra -- <stop|start|disconnect|reconnect> <component> [options]
@@ -142,7 +143,7 @@ async function runCql(endpoints: TopologyEndpoints, nodeName: string, statement:
     for (const row of rows) process.stdout.write(`${JSON.stringify(row, (_key, value: unknown) => readable(value))}\n`);
     return 0;
   } catch (error) {
-    throw new InfraError(`${nodeName}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InfraError(`${nodeName}: ${errorMessage(error)}`);
   } finally {
     await cassandra.close();
   }

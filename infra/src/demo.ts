@@ -6,6 +6,7 @@ import { type RunningService, startService, waitHealthy } from './service-proces
 import { serviceInstances } from './services';
 import { formatSummary, runShopDemo } from './shop-demo';
 import { type DriverName, InfraError } from './topology';
+import { errorMessage } from '@meridian/contracts';
 
 const USAGE = `Usage: npm run demo -- [--driver local|containers] [--workdir DIR] [--orders N] [--rate R]
 
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     log(`     curl -s -X POST ${url('order-service', 'dc1')}/orders -H 'content-type: application/json' -d '{"productId": "apple", "quantity": 1}'`);
     log('\nPress Ctrl-C to stop everything.');
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     process.stderr.write(`error: ${message}\n${error instanceof InfraError && error.detail ? `${error.detail}\n` : ''}`);
     await stop(1);
   }
@@ -112,6 +113,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Bad options: the message and the usage, not a stack trace.
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  process.stderr.write(`error: ${errorMessage(error)}\n\n${USAGE}`);
   process.exit(2);
 });

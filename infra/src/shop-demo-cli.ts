@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { configureShop, formatSummary, runShopDemo, type ShopEndpoints } from './shop-demo';
+import { errorMessage } from '@meridian/contracts';
 
 const USAGE = `Usage: node infra/dist/shop-demo-cli.js --dc1 URL --dc2 URL
          [--orders N --order-service URL --inventory-service URL --dc1-publisher URL --dc2-publisher URL] [--rate R]
@@ -75,7 +76,7 @@ async function main(): Promise<number> {
   try {
     options = parse(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.stderr.write(`error: ${errorMessage(error)}\n\n${USAGE}`);
     return 2;
   }
   if (options === 'help') {
@@ -102,7 +103,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${errorMessage(error)}\n`);
     return 1;
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@meridian/contracts';
 /**
  * The demo's order flow across the two DCs: destinations and channels set through each
  * DC's coordinator, stock set in dc2, a stream of orders placed in dc1, and the flow shown
@@ -190,7 +191,7 @@ async function retrying<T>(what: string, attempt: () => Promise<T>, timeoutMs: n
     try {
       return await attempt();
     } catch (error) {
-      if (Date.now() > deadline) throw new DemoError(`gave up on ${what} after ${timeoutMs / 1000} s: ${error instanceof Error ? error.message : String(error)}`);
+      if (Date.now() > deadline) throw new DemoError(`gave up on ${what} after ${timeoutMs / 1000} s: ${errorMessage(error)}`);
       await sleep(1000);
     }
   }

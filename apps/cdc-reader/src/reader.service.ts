@@ -12,6 +12,7 @@ import { KafkaOffsetStore } from './offsets/kafka-offset-store';
 import { cdcRawUsage } from './segments/cdc-files';
 import { CdcFollower } from './segments/cdc-follower';
 import { CdcSpaceWatch, DEFAULT_CDC_TOTAL_SPACE_BYTES, parseStorageSize } from './space/cdc-space';
+import { errorMessage } from '@meridian/contracts';
 
 const FIRST_RETRY_MS = 500;
 /** Short enough that a reader follows a broker back within seconds, as the consumers downstream do. */
@@ -84,7 +85,7 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
         this.watcher = undefined;
       });
     } catch (error) {
-      this.logger.warn(`cannot watch ${this.config.MERIDIAN_CDC_RAW_DIR} (${error instanceof Error ? error.message : String(error)}); scanning every ${this.config.MERIDIAN_POLL_MS} ms instead`);
+      this.logger.warn(`cannot watch ${this.config.MERIDIAN_CDC_RAW_DIR} (${errorMessage(error)}); scanning every ${this.config.MERIDIAN_POLL_MS} ms instead`);
     }
   }
 
@@ -178,7 +179,7 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
       return true;
     } catch (error) {
       if (!this.schema) throw error;
-      this.logger.warn(`schema refresh failed, decoding with the schema loaded before: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`schema refresh failed, decoding with the schema loaded before: ${errorMessage(error)}`);
       return false;
     }
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigState, parseConfigRecord } from '@meridian/contracts';
+import { ConfigState, parseConfigRecord, errorMessage } from '@meridian/contracts';
 import { type GroupConsumer, KafkaConnection, type PartitionBatch } from '@meridian/kafka';
 import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
 import type { PublisherConfig } from './config';
@@ -86,7 +86,7 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
       try {
         this.config.apply(parseConfigRecord(key, record.value?.toString() ?? null));
       } catch (error) {
-        this.logger.error(`ignored: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(`ignored: ${errorMessage(error)}`);
       }
     }
     this.reconciling = this.reconciling.then(() => this.reconcile());
@@ -131,7 +131,7 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
         this.pipelines.set(name, pipeline);
         this.logger.log(`destination ${name} publishing`);
       } catch (error) {
-        this.logger.warn(`destination ${name} could not start (retrying in ${RETRY_MS / 1000}s): ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(`destination ${name} could not start (retrying in ${RETRY_MS / 1000}s): ${errorMessage(error)}`);
         this.retryReconcile();
       }
     }

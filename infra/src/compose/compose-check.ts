@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { CassandraConnection } from '@meridian/cassandra';
 import { KafkaConnection } from '@meridian/kafka';
+import { errorMessage } from '@meridian/contracts';
 
 interface ChangeEvent {
   readonly op: string;
@@ -99,13 +100,13 @@ async function untilDone(what: string, deadline: number, attempt: () => Promise<
       await attempt();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new CheckError(`gave up on ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      if (Date.now() > deadline) throw new CheckError(`gave up on ${what}: ${errorMessage(error)}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`compose-check: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`compose-check: FAILED: ${errorMessage(error)}\n`);
   process.exit(1);
 });

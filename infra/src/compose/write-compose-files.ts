@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { renderComposeFiles } from './compose-files';
+import { errorMessage } from '@meridian/contracts';
 
 /** `npm run compose:files`: writes the rendered files of infra/compose (see compose-files.ts). */
 async function main(): Promise<void> {
@@ -13,6 +14,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`error: ${errorMessage(error)}\n`);
   process.exit(1);
 });

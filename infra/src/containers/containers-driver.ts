@@ -22,6 +22,7 @@ import { COMPONENT_START_TIMEOUT_MS, InfraError, cassandraOptionProblems, findCo
 import { CONTAINER_DATA_DIR, CONTAINER_LOG_DIR, containerCassandraEnvironment, containerCassandraYaml, containerKafkaEnvironment, KAFKA_INTERNAL_PORT } from './container-config';
 import { configureContainerEngine } from './container-engine';
 import { selectImages } from './image-selection';
+import { errorMessage } from '@meridian/contracts';
 
 /** Every container and network carries this label, valued with the topology's workdir. */
 const TOPOLOGY_LABEL = 'dev.meridian.topology';
@@ -181,7 +182,7 @@ export class ContainersDriver implements TopologyDriver {
       log(`start failed; removing what was started`);
       const tails = [...nodeLogs].map(([name, lines]) => `--- ${name}, last lines:\n${lines.filter((l) => l.trim() !== '').slice(-30).join('\n')}`).join('\n');
       await this.down(spec.workdir, log);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       throw new InfraError(`could not start the containers topology: ${message}`, tails || undefined, { cause: error });
     }
   }
@@ -271,7 +272,7 @@ export class ContainersDriver implements TopologyDriver {
     log(`starting ${component}`);
     const began = Date.now();
     await client.container.start(container).catch((error: unknown) => {
-      throw new InfraError(`could not start ${component}'s container: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+      throw new InfraError(`could not start ${component}'s container: ${errorMessage(error)}`, undefined, { cause: error });
     });
     let probe: () => Promise<boolean>;
     let logToRead: string;
@@ -346,7 +347,7 @@ async function recordedContainer(workdir: string, component: string) {
   const client = await getContainerRuntimeClient();
   const container = client.container.getById(recorded.id);
   await client.container.inspect(container).catch((error: unknown) => {
-    throw new InfraError(`${component}'s container ${recorded.name} is gone (${error instanceof Error ? error.message : String(error)}); run \`down\` for ${workdir}`, undefined, { cause: error });
+    throw new InfraError(`${component}'s container ${recorded.name} is gone (${errorMessage(error)}); run \`down\` for ${workdir}`, undefined, { cause: error });
   });
   return { state, found, client, container };
 }

@@ -38,3 +38,4 @@ export {
 } from './change-event';
 export { isSkipped, type Skipped, tableChangeEvent } from './table-events';
 export { DEAD_LETTER_HEADERS, recordSource } from './dead-letter';
+export { errorMessage } from './error-message';

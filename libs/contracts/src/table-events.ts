@@ -1,3 +1,4 @@
+import { errorMessage } from './error-message';
 import { type ChangeEvent, parseChangeEvent } from './change-event';
 
 /** A record a consumer does not act on, and why; `warn` when the topic should not carry it at all. */
@@ -15,7 +16,7 @@ export function tableChangeEvent(value: unknown, keyspace: string, table: string
   try {
     event = parseChangeEvent(value);
   } catch (error) {
-    return { skip: error instanceof Error ? error.message : String(error), warn: true };
+    return { skip: errorMessage(error), warn: true };
   }
   const source = event.source;
   if (source.keyspace !== keyspace || source.table !== table) return { skip: `a change of ${source.keyspace}.${source.table}, not of ${keyspace}.${table}`, warn: true };

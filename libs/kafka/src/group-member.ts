@@ -1,6 +1,7 @@
 import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
 import type { Logger } from '@meridian/contracts';
 import { type PartitionEnds, StallWatch } from './stall-watch';
+import { errorMessage } from '@meridian/contracts';
 
 /** How long a consumer that kafkajs stopped waits before it joins its group again. */
 const REJOIN_MS = 1000;
@@ -221,7 +222,7 @@ export class GroupMember implements GroupConsumer {
           await this.options.eachBatch({ topic: batch.topic, partition: batch.partition, records, nextOffset: (BigInt(last.offset) + 1n).toString() }, () => payload.heartbeat());
           this.lastFailure = undefined;
         } catch (error) {
-          const failure = error instanceof Error ? error.message : String(error);
+          const failure = errorMessage(error);
           this.lastFailure = failure;
           // Not retried in place: kafkajs would fetch again from where it stands in
           // memory, and a transaction whose commit went through unseen (the broker went

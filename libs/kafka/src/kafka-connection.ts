@@ -12,6 +12,7 @@ import {
 import type { Logger } from '@meridian/contracts';
 import { type ConsumedRecord, type ConsumerStall, type GroupConsumer, type GroupConsumerOptions, GroupMember, type Isolation, type StallEvents, textHeaders } from './group-member';
 import type { PartitionEnds } from './stall-watch';
+import { errorMessage } from '@meridian/contracts';
 
 export interface KafkaSettings {
   /** Bootstrap servers, `host:port`. */
@@ -78,7 +79,6 @@ export class KafkaUnavailableError extends Error {
 /** How long a consumer group member may make no progress while records wait for it before it is replaced, unless told otherwise. */
 export const DEFAULT_STALL_AFTER_MS = 60_000;
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function describeFailure(brokers: readonly string[], error: unknown): KafkaUnavailableError {
   const reason = errorMessage(error);

@@ -60,7 +60,7 @@ class FakeKafka implements StageKafka {
 async function startedStage(overrides: Partial<TransactionalStageOptions<StageOutput>> = {}) {
   const kafka = new FakeKafka();
   const calls: string[] = [];
-  const stage = new TransactionalStage(kafka, {
+  const stage = new TransactionalStage<StageOutput>(kafka, {
     groupId: GROUP,
     input: INPUT,
     deadLetterTopic: 'dead',
@@ -68,7 +68,7 @@ async function startedStage(overrides: Partial<TransactionalStageOptions<StageOu
     concurrentPartitions: 2,
     writesTo: ['out'],
     takeOver: (partitions) => Promise.resolve(void calls.push(`take over ${partitions.join(', ')}`)),
-    transform: (batch: PartitionBatch) =>
+    transform: (batch: PartitionBatch): Promise<StageOutput> =>
       Promise.resolve({
         records: [{ topic: 'out', records: batch.records.filter((r) => r.offset !== '13').map((r) => ({ key: r.key, value: r.value })) }],
         deadLetters: batch.records.filter((r) => r.offset === '13').map((record) => ({ record, reason: 'unlucky' })),

@@ -1,3 +1,4 @@
+import { errorMessage } from '@meridian/contracts';
 /**
  * Something a service depends on (a Kafka cluster, a Cassandra node, a directory).
  * `check` resolves with details when the dependency works and throws when it does not.
@@ -19,7 +20,7 @@ export async function runCheck(dependency: DependencyCheck, timeoutMs: number): 
   try {
     return { up: true, details: await Promise.race([dependency.check(), timeout]) };
   } catch (error) {
-    return { up: false, reason: error instanceof Error ? error.message : String(error) };
+    return { up: false, reason: errorMessage(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@meridian/contracts';
 /**
  * A retry loop's failures for the log: each distinct failure once, and the recovery once,
  * so a broker that stays away for an hour reads as two lines, not a flood.
@@ -9,7 +10,7 @@ export class FailureNotice {
 
   /** Logs `describe(message)` unless this same failure was the last one logged. */
   failed(error: unknown, describe: (message: string) => string = (message) => message): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (message !== this.last) this.warn(describe(message));
     this.last = message;
   }

@@ -6,6 +6,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { KafkaConnection, KafkaUnavailableError, type TopicSpec } from '@meridian/kafka';
 import type { z } from 'zod';
 import { FailureNotice } from './failure-notice';
+import { errorMessage } from '@meridian/contracts';
 
 /** A transport the service consumes from beside its HTTP server, e.g. Kafka for `@EventPattern` handlers (see kafkaTransport). */
 export interface MicroserviceDefinition {
@@ -68,7 +69,7 @@ export async function runService<S extends EnvSchema>(definition: ServiceDefinit
     if (microservice) await startMicroservice(app, microservice, logger);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    const reason = code === 'EADDRINUSE' ? `port ${host}:${port} is already in use (set MERIDIAN_HTTP_PORT)` : error instanceof Error ? error.message : String(error);
+    const reason = code === 'EADDRINUSE' ? `port ${host}:${port} is already in use (set MERIDIAN_HTTP_PORT)` : errorMessage(error);
     logger.error(`failed to start: ${reason}`);
     process.exitCode = EXIT_RUNTIME;
     // Close what did start (connections, the HTTP server), but never wait long for it.
@@ -100,7 +101,7 @@ async function startMicroservice(app: INestApplication, microservice: Microservi
       } catch (error) {
         const retriable = error instanceof KafkaUnavailableError && error.retriable;
         if (!retriable || Date.now() >= deadline) {
-          throw new Error(`cannot make sure the topics it consumes exist (${names}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          throw new Error(`cannot make sure the topics it consumes exist (${names}): ${errorMessage(error)}`, { cause: error });
         }
         notice.failed(error, (message) => `creating ${names}: ${message} (retrying for up to ${TOPICS_TIMEOUT_MS / 1000}s)`);
         await new Promise((resolve) => setTimeout(resolve, TOPICS_RETRY_MS));
@@ -111,7 +112,7 @@ async function startMicroservice(app: INestApplication, microservice: Microservi
   try {
     await app.startAllMicroservices();
   } catch (error) {
-    throw new Error(`cannot start consuming ${microservice.description}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`cannot start consuming ${microservice.description}: ${errorMessage(error)}`, { cause: error });
   }
   logger.log(`consuming ${microservice.description}`);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { type DriverName, loadDriver, type ProgressLog, type TopologyDriver, type TopologyEndpoints } from '@meridian/infra';
 import { FAILURES_GLOBAL } from './failure-environment';
+import { errorMessage } from '@meridian/contracts';
 
 /** Lines of each Meridian service's log printed when a suite failed. */
 const SERVICE_LOG_TAIL_LINES = 15;
@@ -70,7 +71,7 @@ async function keepLogs(driver: TopologyDriver, workdir: string, log: ProgressLo
     await cp(services, join(into, 'services'), { recursive: true }).catch(() => undefined);
     await driver.saveLogs(workdir, into);
   } catch (error) {
-    log(`could not keep every log of this topology: ${error instanceof Error ? error.message : String(error)}`);
+    log(`could not keep every log of this topology: ${errorMessage(error)}`);
   }
   const tails = await Promise.all(
     serviceLogs.map(async (name) => {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CassandraConnection, loadSchema } from '@meridian/cassandra';
 import { cdcIndexName, CommitLogError, parseCdcIndex, readSegment, SCHEMA_FORMAT_VERSION, type SchemaDescription, SchemaIndex } from '@meridian/commitlog';
 import { formatHuman } from './format-human';
+import { errorMessage } from '@meridian/contracts';
 
 const USAGE = `Usage:
   meridian-commitlog dump <segment.log> --schema <schema.json> [--from POSITION] [--to POSITION] [--all] [--json]
@@ -128,7 +129,7 @@ function readSchema(path: string): SchemaDescription {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read the schema ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot read the schema ${path}: ${errorMessage(error)}`);
   }
   const candidate = parsed as Partial<SchemaDescription> | null;
   if (candidate?.version !== SCHEMA_FORMAT_VERSION || !Array.isArray(candidate.tables) || !Array.isArray(candidate.types)) {
@@ -146,7 +147,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`meridian-commitlog: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`meridian-commitlog: ${error instanceof CommitLogError || error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`meridian-commitlog: ${error instanceof CommitLogError || errorMessage(error)}\n`);
       process.exitCode = 1;
     }
   },

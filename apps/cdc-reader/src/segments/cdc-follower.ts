@@ -12,7 +12,7 @@ import {
   type SegmentDescriptor,
   type SegmentReadResult,
 } from '@meridian/commitlog';
-import { type Logger, RAW_MUTATION_VERSION, type RawMutationEvent } from '@meridian/contracts';
+import { type Logger, RAW_MUTATION_VERSION, type RawMutationEvent, errorMessage } from '@meridian/contracts';
 import { type CdcSegment, cdcPath, cdcSegments, copyAside, readCdcIndex, readRange } from './cdc-files';
 
 /** Where each segment has been read up to, kept durably (a compacted Kafka topic in production). */
@@ -259,7 +259,7 @@ export class CdcFollower {
         state.quarantined = true;
         log.warn(`${segment.log} had ${state.reported.size} corrupt part(s); copied to ${quarantineDir} for inspection`);
       } catch (error) {
-        log.error(`${segment.log} is kept in cdc_raw: it had corrupt parts and could not be copied to ${quarantineDir} (${error instanceof Error ? error.message : String(error)}); it is tried again after a restart`);
+        log.error(`${segment.log} is kept in cdc_raw: it had corrupt parts and could not be copied to ${quarantineDir} (${errorMessage(error)}); it is tried again after a restart`);
         return false;
       }
     }

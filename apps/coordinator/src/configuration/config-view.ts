@@ -1,4 +1,4 @@
-import { ConfigState, parseConfigRecord } from '@meridian/contracts';
+import { ConfigState, parseConfigRecord, errorMessage } from '@meridian/contracts';
 import type { ConfigRecord } from './ports';
 
 /**
@@ -60,7 +60,7 @@ export class ConfigView {
     try {
       this.state.apply(parseConfigRecord(key, value));
     } catch (error) {
-      this.warn(`ignored configuration record: ${error instanceof Error ? error.message : String(error)}`);
+      this.warn(`ignored configuration record: ${errorMessage(error)}`);
     }
   }
 }

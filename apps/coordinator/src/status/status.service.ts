@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { channelSchema, destinationTopic, parseHeartbeat } from '@meridian/contracts';
+import { channelSchema, destinationTopic, parseHeartbeat, errorMessage } from '@meridian/contracts';
 import { RetryLoop, SERVICE_CONFIG } from '@meridian/service';
 import { z } from 'zod';
 import type { CoordinatorConfig } from '../config';
@@ -107,7 +107,7 @@ export class StatusService implements OnApplicationBootstrap, OnApplicationShutd
     try {
       return await read();
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      problems.push(errorMessage(error));
       return null;
     }
   }
@@ -120,7 +120,7 @@ export class StatusService implements OnApplicationBootstrap, OnApplicationShutd
       // Once per key: a component sending bad heartbeats would otherwise log every few seconds.
       if (this.rejectedKeys.has(record.key)) return;
       this.rejectedKeys.add(record.key);
-      this.logger.warn(`ignored a record of ${this.settings.MERIDIAN_STATUS_TOPIC} keyed ${JSON.stringify(record.key)}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`ignored a record of ${this.settings.MERIDIAN_STATUS_TOPIC} keyed ${JSON.stringify(record.key)}: ${errorMessage(error)}`);
     }
   }
 }

@@ -8,6 +8,7 @@ import { GuardedImageReader } from '../images/image-reader';
 import { withRowImages } from '../images/row-images';
 import { dedupBatch } from './dedup-batch';
 import { type ChangelogEntry, DedupWindow } from './dedup-window';
+import { errorMessage } from '@meridian/contracts';
 
 const RETRY_MS = 2000;
 /**
@@ -123,7 +124,7 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
         takeOver: (partitions) => this.rebuild(partitions),
         transform: (batch) => this.dedup(batch),
         committed: (batch, output, seconds) => this.report(batch, output, seconds),
-        failed: (batch, error) => this.logger.warn(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${error instanceof Error ? error.message : String(error)}`),
+        failed: (batch, error) => this.logger.warn(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${errorMessage(error)}`),
         log: this.logger,
       });
       await stage.start();

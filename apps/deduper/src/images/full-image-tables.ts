@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigState, type Logger, parseConfigRecord } from '@meridian/contracts';
+import { ConfigState, type Logger, parseConfigRecord, errorMessage } from '@meridian/contracts';
 import type { ConsumedRecord, GroupConsumer, KafkaConnection } from '@meridian/kafka';
 
 /**
@@ -57,7 +57,7 @@ export class FullImageTables {
       try {
         this.config.apply(parseConfigRecord(record.key?.toString() ?? '', record.value?.toString() ?? null));
       } catch (error) {
-        this.log.error(`ignored: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.error(`ignored: ${errorMessage(error)}`);
       }
     }
     const tables = this.config.fullImageTables();

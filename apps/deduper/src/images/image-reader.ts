@@ -3,6 +3,7 @@ import { CassandraUnavailableError, type RowKey, type RowReadOptions } from '@me
 import type { CqlJson, RowImage } from '@meridian/contracts';
 import { FailureNotice } from '@meridian/service';
 import type { RowImageReader } from './row-images';
+import { errorMessage } from '@meridian/contracts';
 
 /** Where rows are read from: CassandraConnection. */
 export interface RowSource {
@@ -55,7 +56,7 @@ export class GuardedImageReader implements RowImageReader {
       return this.counted(columns ? { status: 'full', columns, ts_ms: this.now() } : { status: 'not_found', ts_ms: this.now() });
     } catch (error) {
       this.figures.readSeconds((performance.now() - began) / 1000);
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       if (error instanceof CassandraUnavailableError) {
         this.pausedUntil = this.now() + this.settings.pauseMs;
         this.pauseReason = `Cassandra could not answer a read just before (${reason})`;

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import { CassandraUnavailableError } from '@meridian/cassandra';
 import { KafkaUnavailableError } from '@meridian/kafka';
 import { ConflictError, type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError } from './api-errors';
+import { errorMessage } from '@meridian/contracts';
 
 /** What this filter uses of Express' response (its types are not a dependency). */
 interface HttpResponse {
@@ -28,7 +29,7 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     return { status: error.getStatus(), body: { error: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message } };
   }
-  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: error instanceof Error ? error.message : String(error) } };
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: errorMessage(error) } };
 }
 
 /** An error that says trying again can help (`retriable: true`, as kafkajs' errors do). */
