@@ -1,3 +1,4 @@
+import { KafkaJSError } from 'kafkajs';
 import { KafkaConnection, KafkaUnavailableError, RecordProducer } from './kafka-connection';
 
 // TCP port 1 (tcpmux) is reserved and unused: connecting to it on loopback is refused.
@@ -93,5 +94,18 @@ describe('RecordProducer', () => {
         ended: 'aborted',
       },
     ]);
+  });
+
+  it("wraps Kafka's own failures, saying what failed, with kafkajs' error as the cause, and lets other errors through", async () => {
+    const kafkajsError = new KafkaJSError('The producer attempted to use an old epoch', { retriable: false });
+    const only = fakeProducer([kafkajsError]);
+    const producer = new RecordProducer(only.producer, () => Promise.resolve(only.producer), () => undefined, () => Promise.resolve(1));
+
+    const failure = await producer.send('t', [{ key: 'k', value: 'v' }]).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(KafkaUnavailableError);
+    expect(failure).toMatchObject({ message: 'sending to t failed: The producer attempted to use an old epoch', retriable: false, cause: kafkajsError });
+
+    const mine = new Error('abort this one');
+    await expect(producer.transaction(() => Promise.reject(mine))).rejects.toBe(mine);
   });
 });

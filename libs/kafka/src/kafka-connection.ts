@@ -550,36 +550,41 @@ export class RecordProducer {
     } catch (error) {
       this.producer = undefined;
       void producer.disconnect().catch(() => undefined);
-      throw error;
+      throw requestFailure(`sending to ${topic}`, error);
     }
   }
 
-  /** Runs `work` in one Kafka transaction: committed if it resolves, aborted if it throws. */
+  /**
+   * Runs `work` in one Kafka transaction: committed if it resolves, aborted if it throws.
+   * What `work` throws comes out as it is; Kafka's own failures as KafkaUnavailableError.
+   */
   async transaction(work: (scope: TransactionScope) => Promise<void>): Promise<void> {
-    const transaction = await (await this.connected()).transaction();
+    const transaction = await kafkaRequest('beginning a transaction', async () => (await this.connected()).transaction());
     const scope: TransactionScope = {
       send: async (batches) => {
         const topicMessages = batches.filter((b) => b.records.length > 0).map(({ topic, records }) => ({ topic, messages: records.map(toMessage) }));
-        if (topicMessages.length > 0) await transaction.sendBatch({ acks: -1, topicMessages });
+        if (topicMessages.length > 0) await kafkaRequest('sending in a transaction', () => transaction.sendBatch({ acks: -1, topicMessages }));
       },
       sendOffsets: async (groupId, offsets) => {
         const byTopic = new Map<string, { partition: number; offset: string }[]>();
         for (const { topic, partition, offset } of offsets) {
           byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
         }
-        await transaction.sendOffsets({
-          consumerGroupId: groupId,
-          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-        });
+        await kafkaRequest(`committing ${groupId}'s offsets in a transaction`, () =>
+          transaction.sendOffsets({
+            consumerGroupId: groupId,
+            topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+          }),
+        );
       },
     };
     try {
       await work(scope);
     } catch (error) {
-      await transaction.abort();
+      await kafkaRequest('aborting a transaction', () => transaction.abort());
       throw error;
     }
-    await transaction.commit();
+    await kafkaRequest('committing a transaction', () => transaction.commit());
   }
 
   /**
@@ -598,7 +603,7 @@ export class RecordProducer {
    * older can be written any more; call it with the topics a transaction writes before it.
    */
   async endHangingTransactions(topics: readonly string[]): Promise<void> {
-    const topicMessages = [];
+    const topicMessages: { topic: string; messages: { partition: number; key: string; value: null }[] }[] = [];
     for (const topic of new Set(topics)) {
       if (this.endedIn.has(topic)) continue;
       const partitions = await this.partitionCount(topic);
@@ -606,11 +611,12 @@ export class RecordProducer {
       topicMessages.push({ topic, messages: Array.from({ length: partitions }, (_, partition) => ({ partition, key: HANGING_TRANSACTION_KEY, value: null })) });
     }
     if (topicMessages.length === 0) return;
-    const transaction = await (await this.connected()).transaction();
+    const what = `ending hanging transactions in ${topicMessages.map((t) => t.topic).join(', ')}`;
+    const transaction = await kafkaRequest(what, async () => (await this.connected()).transaction());
     try {
-      await transaction.sendBatch({ acks: -1, topicMessages });
+      await kafkaRequest(what, () => transaction.sendBatch({ acks: -1, topicMessages }));
     } finally {
-      await transaction.abort();
+      await kafkaRequest(what, () => transaction.abort());
     }
     for (const { topic } of topicMessages) this.endedIn.add(topic);
   }
@@ -620,13 +626,27 @@ export class RecordProducer {
     this.onClose();
     const producer = this.producer;
     this.producer = undefined;
-    await producer?.disconnect();
+    if (producer) await kafkaRequest('closing a producer', () => producer.disconnect());
   }
 
   private async connected(): Promise<Producer> {
     if (this.closed) throw new Error('this producer was closed');
     this.producer ??= await this.open();
     return this.producer;
+  }
+}
+
+/** Kafka's own failure of `what`, with kafkajs' error as the cause; anything else as it is. */
+function requestFailure(what: string, error: unknown): unknown {
+  if (!(error instanceof KafkaJSError)) return error;
+  return new KafkaUnavailableError(`${what} failed: ${errorMessage(error)}`, error.retriable, { cause: error });
+}
+
+async function kafkaRequest<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw requestFailure(what, error);
   }
 }
 
