@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { CassandraConnection, loadSchema, schemaVersion } from '@meridian/cassandra';
 import { SchemaIndex } from '@meridian/commitlog';
 import { KafkaConnection, type RecordProducer } from '@meridian/kafka';
-import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
+import { Backoff, DEFAULT_RETRY, FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
 import type { CdcReaderConfig } from './config';
 import { KafkaEventSink } from './emit/kafka-event-sink';
 import { ReaderMetrics } from './figures/reader-metrics';
@@ -14,9 +14,6 @@ import { CdcFollower } from './segments/cdc-follower';
 import { CdcSpaceWatch, DEFAULT_CDC_TOTAL_SPACE_BYTES, parseStorageSize } from './space/cdc-space';
 import { errorMessage } from '@meridian/contracts';
 
-const FIRST_RETRY_MS = 500;
-/** Short enough that a reader follows a broker back within seconds, as the consumers downstream do. */
-const MAX_RETRY_MS = 5000;
 const USAGE_CHECK_MS = 5000;
 /**
  * A mutation can be as large as half a commit log segment (32 MiB by default); the raw
@@ -42,7 +39,9 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
   private polling = false;
   /** Counts file events: one during a poll means polling again as soon as it ends. */
   private fileEvents = 0;
-  private retryMs = 0;
+  /** Set while polls fail: the backoff, not file events, decides when to try again. */
+  private failing = false;
+  private readonly backoff = new Backoff(DEFAULT_RETRY);
   private schema: SchemaIndex | undefined;
   private loadedSchemaVersion: string | undefined;
   private readonly schemaCheckFailures = new FailureNotice((line) => this.logger.warn(line));
@@ -90,7 +89,7 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private onFileEvent(): void {
-    if (this.stopped || this.retryMs > 0) return; // while failing, the backoff decides when to try again
+    if (this.stopped || this.failing) return;
     this.fileEvents++;
     if (!this.polling) this.schedule(0);
   }
@@ -108,12 +107,13 @@ export class ReaderService implements OnApplicationBootstrap, OnApplicationShutd
       const summary = await follower.poll();
       this.figures.polled(summary);
       if (this.failures.recovered()) this.logger.log('streaming again');
-      this.retryMs = 0;
+      this.failing = false;
+      this.backoff.reset();
       this.schedule(this.fileEvents !== eventsBefore || summary.waitingForSchema ? 0 : this.config.MERIDIAN_POLL_MS);
     } catch (error) {
-      this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs === 0 ? FIRST_RETRY_MS : this.retryMs * 2);
-      this.failures.failed(error, (message) => `${message} (the files stay in cdc_raw; retrying with backoff up to ${MAX_RETRY_MS / 1000}s)`);
-      this.schedule(this.retryMs);
+      this.failing = true;
+      this.failures.failed(error, (message) => `${message} (the files stay in cdc_raw; retrying with backoff up to ${DEFAULT_RETRY.maxDelayMs / 1000}s)`);
+      this.schedule(this.backoff.next());
     } finally {
       this.polling = false;
     }

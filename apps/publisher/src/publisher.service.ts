@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigState, parseConfigRecord, errorMessage } from '@meridian/contracts';
 import { type GroupConsumer, KafkaConnection, type PartitionBatch } from '@meridian/kafka';
-import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
+import { Backoff, Metrics, RetryLoop, SERVICE_CONFIG } from '@meridian/service';
 import type { PublisherConfig } from './config';
 import { DestinationPipeline } from './destinations/destination-pipeline';
 
-const RETRY_MS = 2000;
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const TRANSACTION_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -22,10 +21,11 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
   private readonly pipelines = new Map<string, DestinationPipeline>();
   private configConsumer: GroupConsumer | undefined;
   private reconciling: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
+  private readonly retry = new RetryLoop(this.logger);
+  /** Between tries of a reconcile that left a destination not started. */
+  private readonly reconcileBackoff = new Backoff();
   private readonly figures;
 
   constructor(
@@ -48,36 +48,27 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.retry.keep(`following ${this.settings.MERIDIAN_CONFIG_TOPIC}`, () => this.followConfig());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.retry.stop();
     clearTimeout(this.reconcileTimer);
     await this.configConsumer?.stop().catch(() => undefined);
     await Promise.allSettled([...this.pipelines.values()].map((p) => p.stop()));
   }
 
-  private schedule(delayMs: number): void {
-    if (!this.stopped) this.timer = setTimeout(() => void this.followConfig(), delayMs);
-  }
-
   /** Reads the configuration topic from its start, and on, with a group of its own that commits nothing. */
   private async followConfig(): Promise<void> {
-    try {
-      await this.kafka.createTopics([{ topic: this.settings.MERIDIAN_CONFIG_TOPIC, partitions: 1, compacted: true }]);
-      this.configConsumer = await this.kafka.consume({
-        groupId: `${this.settings.MERIDIAN_PUBLISHER_GROUP}.config.${randomUUID()}`,
-        topics: [this.settings.MERIDIAN_CONFIG_TOPIC],
-        isolation: 'read_committed',
-        eachBatch: (batch) => this.applyConfig(batch),
-      });
-      this.logger.log(`following ${this.settings.MERIDIAN_CONFIG_TOPIC}`);
-    } catch (error) {
-      this.failures.failed(error, (message) => `${message} (retrying every ${RETRY_MS / 1000}s)`);
-      this.schedule(RETRY_MS);
-    }
+    await this.kafka.createTopics([{ topic: this.settings.MERIDIAN_CONFIG_TOPIC, partitions: 1, compacted: true }]);
+    this.configConsumer = await this.kafka.consume({
+      groupId: `${this.settings.MERIDIAN_PUBLISHER_GROUP}.config.${randomUUID()}`,
+      topics: [this.settings.MERIDIAN_CONFIG_TOPIC],
+      isolation: 'read_committed',
+      eachBatch: (batch) => this.applyConfig(batch),
+    });
+    this.logger.log(`following ${this.settings.MERIDIAN_CONFIG_TOPIC}`);
   }
 
   private async applyConfig(batch: PartitionBatch): Promise<void> {
@@ -93,16 +84,17 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
     await this.reconciling;
   }
 
-  private retryReconcile(): void {
+  private retryReconcile(delayMs: number): void {
     clearTimeout(this.reconcileTimer);
     this.reconcileTimer = setTimeout(() => {
       if (!this.stopped) this.reconciling = this.reconciling.then(() => this.reconcile());
-    }, RETRY_MS);
+    }, delayMs);
   }
 
   /** Starts the pipelines of unpaused destinations and stops those of paused or deleted ones. */
   private async reconcile(): Promise<void> {
     const wanted = new Set(this.config.destinations().filter((d) => !d.paused).map((d) => d.name));
+    let notStarted = 0;
     for (const [name, pipeline] of this.pipelines) {
       if (wanted.has(name)) continue;
       this.pipelines.delete(name);
@@ -131,9 +123,11 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
         this.pipelines.set(name, pipeline);
         this.logger.log(`destination ${name} publishing`);
       } catch (error) {
-        this.logger.warn(`destination ${name} could not start (retrying in ${RETRY_MS / 1000}s): ${errorMessage(error)}`);
-        this.retryReconcile();
+        notStarted++;
+        this.logger.warn(`destination ${name} could not start (retrying with backoff): ${errorMessage(error)}`);
       }
     }
+    if (notStarted === 0) this.reconcileBackoff.reset();
+    else this.retryReconcile(this.reconcileBackoff.next());
   }
 }

@@ -4,6 +4,7 @@ import {
   type Kafka as KafkaClient,
   Kafka,
   KafkaJSError,
+  KafkaJSNumberOfRetriesExceeded,
   logLevel,
   type LogEntry,
   Partitioners,
@@ -81,9 +82,17 @@ export const DEFAULT_STALL_AFTER_MS = 60_000;
 
 
 function describeFailure(brokers: readonly string[], error: unknown): KafkaUnavailableError {
-  const reason = errorMessage(error);
-  const retriable = error instanceof KafkaJSError ? error.retriable : true;
-  return new KafkaUnavailableError(`Kafka at ${brokers.join(',')} is unavailable: ${reason}`, retriable, { cause: error });
+  return new KafkaUnavailableError(`Kafka at ${brokers.join(',')} is unavailable: ${errorMessage(error)}`, isRetriable(error), { cause: error });
+}
+
+/**
+ * Whether trying again can help, by kafkajs' classification, except that kafkajs marks
+ * giving up after its own retries as final: a broker away longer than those retries (a
+ * restart) is exactly what trying again later outlasts.
+ */
+function isRetriable(error: unknown): boolean {
+  if (error instanceof KafkaJSNumberOfRetriesExceeded) return true;
+  return error instanceof KafkaJSError ? error.retriable : true;
 }
 
 /**
@@ -639,7 +648,7 @@ export class RecordProducer {
 /** Kafka's own failure of `what`, with kafkajs' error as the cause; anything else as it is. */
 function requestFailure(what: string, error: unknown): unknown {
   if (!(error instanceof KafkaJSError)) return error;
-  return new KafkaUnavailableError(`${what} failed: ${errorMessage(error)}`, error.retriable, { cause: error });
+  return new KafkaUnavailableError(`${what} failed: ${errorMessage(error)}`, isRetriable(error), { cause: error });
 }
 
 async function kafkaRequest<T>(what: string, request: () => Promise<T>): Promise<T> {

@@ -7,5 +7,5 @@ export { SERVICE_CONFIG, ServiceModule, type ServiceModuleOptions } from './serv
 export { ApiErrorFilter, describeError, type ErrorBody } from './api/api-error.filter';
 export { ConflictError, type FieldProblem, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from './api/api-errors';
 export { RedeliverOnFailure } from './events/redeliver-on-failure.filter';
-export { RetryLoop, StoppedError } from './events/retry-loop';
+export { Backoff, DEFAULT_RETRY, isFinal, RetryLoop, type RetryPolicy, StoppedError } from './events/retry-loop';
 export { SchemaGate } from './events/schema-gate';

@@ -76,7 +76,7 @@ describe('runService with a microservice', () => {
     process.exitCode = undefined;
   });
 
-  it('fails to start with exit code 1, naming the topics and Kafka, when Kafka cannot be reached', async () => {
+  it('fails to start with exit code 1, naming the topics and Kafka, when Kafka cannot be reached in its time', async () => {
     // TCP port 1 (tcpmux) is reserved and unused: connecting to it on loopback is refused.
     const brokers = '127.0.0.1:1';
     process.env['UNIT_BROKERS'] = brokers;
@@ -90,6 +90,7 @@ describe('runService with a microservice', () => {
         options: kafkaTransport({ brokers: [brokers], clientId: 'unit', groupId: 'unit' }),
         description: 'unit.events as group unit',
         topics: [{ topic: 'unit.events', partitions: 1 }],
+        topicsTimeoutMs: 1000,
       }),
     };
     await runService(definition, []);

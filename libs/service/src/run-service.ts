@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { KafkaConnection, KafkaUnavailableError, type TopicSpec } from '@meridian/kafka';
 import type { z } from 'zod';
+import { Backoff } from './events/retry-loop';
 import { FailureNotice } from './failure-notice';
 import { errorMessage } from '@meridian/contracts';
 
@@ -18,6 +19,8 @@ export interface MicroserviceDefinition {
    * server subscribes once, at start, and does not read a topic that did not exist then.
    */
   readonly topics?: readonly TopicSpec[];
+  /** How long a Kafka that is away or answers with retriable errors is waited for before the service gives up starting (60 s). */
+  readonly topicsTimeoutMs?: number;
 }
 
 export interface ServiceDefinition<S extends EnvSchema> {
@@ -34,8 +37,7 @@ export interface ServiceDefinition<S extends EnvSchema> {
 const EXIT_RUNTIME = 1;
 const EXIT_CONFIG = 2;
 const CLOSE_TIMEOUT_MS = 5000;
-const TOPICS_TIMEOUT_MS = 60_000;
-const TOPICS_RETRY_MS = 1000;
+const DEFAULT_TOPICS_TIMEOUT_MS = 60_000;
 
 /**
  * Starts a service: `--help` lists its settings; bad configuration prints every problem
@@ -79,9 +81,9 @@ export async function runService<S extends EnvSchema>(definition: ServiceDefinit
 }
 
 /**
- * Creates the topics the microservice reads, then starts it. A Kafka that answers with a
- * retriable error (a broker still starting, leaders being elected) is tried again for a
- * while; each failure says which step failed.
+ * Creates the topics the microservice reads, then starts it. A Kafka that is away or
+ * answers with a retriable error (a broker still starting, leaders being elected) is
+ * tried again for a while; each failure says which step failed.
  */
 async function startMicroservice(app: INestApplication, microservice: MicroserviceDefinition, logger: Logger): Promise<void> {
   const topics = microservice.topics ?? [];
@@ -89,7 +91,9 @@ async function startMicroservice(app: INestApplication, microservice: Microservi
     const names = topics.map((t) => t.topic).join(', ');
     const kafka = app.get(KafkaConnection, { strict: false });
     const notice = new FailureNotice((line) => logger.warn(line));
-    const deadline = Date.now() + TOPICS_TIMEOUT_MS;
+    const backoff = new Backoff();
+    const timeoutMs = microservice.topicsTimeoutMs ?? DEFAULT_TOPICS_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
         await kafka.createTopics(topics);
@@ -103,8 +107,8 @@ async function startMicroservice(app: INestApplication, microservice: Microservi
         if (!retriable || Date.now() >= deadline) {
           throw new Error(`cannot make sure the topics it consumes exist (${names}): ${errorMessage(error)}`, { cause: error });
         }
-        notice.failed(error, (message) => `creating ${names}: ${message} (retrying for up to ${TOPICS_TIMEOUT_MS / 1000}s)`);
-        await new Promise((resolve) => setTimeout(resolve, TOPICS_RETRY_MS));
+        notice.failed(error, (message) => `creating ${names}: ${message} (retrying for up to ${timeoutMs / 1000}s)`);
+        await new Promise((resolve) => setTimeout(resolve, backoff.next()));
       }
     }
     logger.log(`topics ${names} exist`);

@@ -26,11 +26,12 @@ describe('ConfigurationService', () => {
     const store = new FakeConfigStore([{ key: 'destination/orders', value: { name: 'orders', topic: 'cdc.orders' } }]);
     store.failLoad = true;
     const service = new ConfigurationService(store, new FakeTableCatalog());
-    await service.start();
+    const starting = service.start();
+    await settle();
     expect(() => service.listDestinations()).toThrow(NotReadyError);
     await expect(service.createDestination({ name: 'x', topic: 'x' })).rejects.toThrow(NotReadyError);
     store.failLoad = false;
-    await service.start();
+    await starting; // the retry, after its backoff
     expect(service.listDestinations().map((d) => d.name)).toEqual(['orders']);
     await service.onApplicationShutdown();
   });

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Channel, channelSchema, type ConfigKind, configKey, type Destination, destinationSchema } from '@meridian/contracts';
-import { ConflictError, FailureNotice, InvalidRequestError, NotFoundError, NotReadyError, parseRequest } from '@meridian/service';
+import { ConflictError, InvalidRequestError, NotFoundError, NotReadyError, parseRequest, RetryLoop } from '@meridian/service';
 import { ConfigView } from './config-view';
 import { CONFIG_STORE, type ConfigStore, TABLE_CATALOG, type TableCatalog } from './ports';
-
-const RETRY_MS = 2000;
 
 /**
  * The rules of the configuration API: what a destination or channel may be, what may be
@@ -16,10 +14,8 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger('Configuration');
   private readonly view = new ConfigView((message) => this.logger.warn(message));
   private ready = false;
-  private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
-  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
+  private readonly retry = new RetryLoop(this.logger);
   // Read-modify-write of one record must not interleave with another change.
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -33,31 +29,28 @@ export class ConfigurationService implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.retry.stop();
     await this.store.stop();
   }
 
   /** Loads the topic to its end, then follows it; retried until Kafka answers. A call while loading joins it. */
   start(): Promise<void> {
     if (this.ready) return Promise.resolve();
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
-    });
+    this.loading ??= this.retry
+      .run('loading the configuration', () => this.load())
+      // Stopped at shutdown: the configuration stays not ready, and the API answers 503.
+      .catch(() => undefined)
+      .finally(() => {
+        this.loading = undefined;
+      });
     return this.loading;
   }
 
   private async load(): Promise<void> {
-    try {
-      this.view.load(await this.store.load());
-      await this.store.follow((record) => this.view.follow(record));
-      this.ready = true;
-      this.logger.log(`configuration loaded: ${this.view.state.destinations().length} destination(s), ${this.view.state.channels().length} channel(s)`);
-    } catch (error) {
-      this.failures.failed(error, (message) => `cannot load the configuration yet: ${message} (retrying every ${RETRY_MS / 1000}s)`);
-      clearTimeout(this.timer);
-      if (!this.stopped) this.timer = setTimeout(() => void this.start(), RETRY_MS);
-    }
+    this.view.load(await this.store.load());
+    await this.store.follow((record) => this.view.follow(record));
+    this.ready = true;
+    this.logger.log(`configuration loaded: ${this.view.state.destinations().length} destination(s), ${this.view.state.channels().length} channel(s)`);
   }
 
   listDestinations(): Destination[] {

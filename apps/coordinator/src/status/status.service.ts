@@ -8,7 +8,6 @@ import { destinationProgressSchema, groupProgressSchema, ProgressService } from 
 import { STATUS_FEED, type StatusFeed, type StatusRecord } from './ports';
 import { type ComponentStatus, componentStatusSchema, StatusBoard, total } from './status-board';
 
-const RETRY_MS = 2000;
 
 export const statusReportSchema = z.object({
   dc: z.string(),
@@ -46,7 +45,7 @@ export class StatusService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('Status');
   private readonly board = new StatusBoard();
   private readonly rejectedKeys = new Set<string>();
-  private readonly retry = new RetryLoop(this.logger, RETRY_MS);
+  private readonly retry = new RetryLoop(this.logger);
 
   constructor(
     @Inject(STATUS_FEED) private readonly feed: StatusFeed,

@@ -54,6 +54,8 @@ export async function startTestCoordinator(options: { token?: string; loaded?: b
   const app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  await app.get(ConfigurationService).start();
+  // Resolves once loaded: with the topic unreadable, it keeps trying until the app closes.
+  const loading = app.get(ConfigurationService).start();
+  if (options.loaded !== false) await loading;
   return { app, url, store, catalog, groups, feed };
 }

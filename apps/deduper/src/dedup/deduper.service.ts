@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CassandraConnection } from '@meridian/cassandra';
 import { KafkaConnection, type PartitionBatch, type StageOutput, TransactionalStage } from '@meridian/kafka';
-import { FailureNotice, Metrics, SERVICE_CONFIG } from '@meridian/service';
+import { Metrics, RetryLoop, SERVICE_CONFIG } from '@meridian/service';
 import type { DeduperConfig } from '../config';
 import { FullImageTables } from '../images/full-image-tables';
 import { GuardedImageReader } from '../images/image-reader';
@@ -10,7 +10,6 @@ import { dedupBatch } from './dedup-batch';
 import { type ChangelogEntry, DedupWindow } from './dedup-window';
 import { errorMessage } from '@meridian/contracts';
 
-const RETRY_MS = 2000;
 /**
  * After a row read found Cassandra unable to answer, how long reads are not tried: long
  * enough that an outage costs one timeout per few seconds rather than per batch, short
@@ -41,9 +40,7 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('Deduper');
   private readonly windows = new Map<number, DedupWindow>();
   private stage: TransactionalStage<Deduped> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private readonly failures = new FailureNotice((line) => this.logger.warn(line));
+  private readonly retry = new RetryLoop(this.logger);
   private readonly figures;
   private readonly imageTables: FullImageTables;
   private readonly imageReader: GuardedImageReader;
@@ -78,18 +75,13 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.retry.keep('starting', () => this.start());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.retry.stop();
     await this.stage?.stop();
     await this.imageTables.stop();
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.stopped) this.timer = setTimeout(() => void this.start(), delayMs);
   }
 
   /**
@@ -98,43 +90,37 @@ export class DeduperService implements OnApplicationBootstrap, OnApplicationShut
    */
   private async start(): Promise<void> {
     const { MERIDIAN_RAW_TOPIC: raw, MERIDIAN_DEDUP_CHANGELOG_TOPIC: changelog } = this.config;
-    try {
-      await this.imageTables.start();
-      const partitions = await this.kafka.partitionCount(raw);
-      if (partitions === undefined) throw new Error(`${raw} does not exist yet (the cdc-readers create it)`);
-      await this.kafka.createTopics([
-        { topic: this.config.MERIDIAN_MUTATIONS_TOPIC, partitions: this.config.MERIDIAN_MUTATIONS_PARTITIONS, maxMessageBytes: 32 * 1024 * 1024 },
-        { topic: changelog, partitions, compacted: true },
-        { topic: this.config.MERIDIAN_DEAD_LETTER_TOPIC, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
-      ]);
-      const changelogPartitions = await this.kafka.partitionCount(changelog);
-      if (changelogPartitions !== partitions) {
-        throw new Error(`${changelog} has ${changelogPartitions ?? 0} partitions but ${raw} has ${partitions}: they must match, one window per raw partition`);
-      }
-      const stage = new TransactionalStage(this.kafka, {
-        groupId: this.config.MERIDIAN_DEDUPER_GROUP,
-        input: raw,
-        deadLetterTopic: this.config.MERIDIAN_DEAD_LETTER_TOPIC,
-        concurrentPartitions: this.config.MERIDIAN_CONCURRENT_PARTITIONS,
-        writesTo: [this.config.MERIDIAN_MUTATIONS_TOPIC, changelog],
-        assigned: (owned) => {
-          for (const partition of this.windows.keys()) if (!owned.includes(partition)) this.windows.delete(partition);
-          this.logger.log(`owns ${raw} partition(s) ${owned.join(', ') || 'none'}`);
-        },
-        takeOver: (partitions) => this.rebuild(partitions),
-        transform: (batch) => this.dedup(batch),
-        committed: (batch, output, seconds) => this.report(batch, output, seconds),
-        failed: (batch, error) => this.logger.warn(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${errorMessage(error)}`),
-        log: this.logger,
-      });
-      await stage.start();
-      this.stage = stage;
-      this.failures.recovered();
-      this.logger.log(`deduplicating ${raw} into ${this.config.MERIDIAN_MUTATIONS_TOPIC}`);
-    } catch (error) {
-      this.failures.failed(error, (message) => `${message} (retrying every ${RETRY_MS / 1000}s)`);
-      this.schedule(RETRY_MS);
+    await this.imageTables.start();
+    const partitions = await this.kafka.partitionCount(raw);
+    if (partitions === undefined) throw new Error(`${raw} does not exist yet (the cdc-readers create it)`);
+    await this.kafka.createTopics([
+      { topic: this.config.MERIDIAN_MUTATIONS_TOPIC, partitions: this.config.MERIDIAN_MUTATIONS_PARTITIONS, maxMessageBytes: 32 * 1024 * 1024 },
+      { topic: changelog, partitions, compacted: true },
+      { topic: this.config.MERIDIAN_DEAD_LETTER_TOPIC, partitions: 1, maxMessageBytes: 32 * 1024 * 1024 },
+    ]);
+    const changelogPartitions = await this.kafka.partitionCount(changelog);
+    if (changelogPartitions !== partitions) {
+      throw new Error(`${changelog} has ${changelogPartitions ?? 0} partitions but ${raw} has ${partitions}: they must match, one window per raw partition`);
     }
+    const stage = new TransactionalStage(this.kafka, {
+      groupId: this.config.MERIDIAN_DEDUPER_GROUP,
+      input: raw,
+      deadLetterTopic: this.config.MERIDIAN_DEAD_LETTER_TOPIC,
+      concurrentPartitions: this.config.MERIDIAN_CONCURRENT_PARTITIONS,
+      writesTo: [this.config.MERIDIAN_MUTATIONS_TOPIC, changelog],
+      assigned: (owned) => {
+        for (const partition of this.windows.keys()) if (!owned.includes(partition)) this.windows.delete(partition);
+        this.logger.log(`owns ${raw} partition(s) ${owned.join(', ') || 'none'}`);
+      },
+      takeOver: (partitions) => this.rebuild(partitions),
+      transform: (batch) => this.dedup(batch),
+      committed: (batch, output, seconds) => this.report(batch, output, seconds),
+      failed: (batch, error) => this.logger.warn(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${errorMessage(error)}`),
+      log: this.logger,
+    });
+    await stage.start();
+    this.stage = stage;
+    this.logger.log(`deduplicating ${raw} into ${this.config.MERIDIAN_MUTATIONS_TOPIC}`);
   }
 
   /** Passes the first copy of each mutation of the batch; its window remembers them, and the changelog records what it changed. */

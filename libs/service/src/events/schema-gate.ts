@@ -10,7 +10,7 @@ import { RetryLoop } from './retry-loop';
  */
 export class SchemaGate implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Schema');
-  private readonly retry = new RetryLoop(this.logger, 2000);
+  private readonly retry = new RetryLoop(this.logger);
   private creating: Promise<void> | undefined;
   private created = false;
 
