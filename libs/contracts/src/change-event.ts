@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe } from './describe';
+import { describeValue } from './describe-value';
 
 /**
  * What the publisher writes to a destination topic by default: one Debezium-shaped JSON
@@ -141,13 +141,13 @@ const ISO_TIME = /^[+-]?[0-9]{4,6}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(
  * their form depends on the column's CQL type, which the event does not carry.
  */
 export function parseChangeEvent(value: unknown): ChangeEvent {
-  if (!isObject(value)) throw new Error(`invalid change event: expected an object, got ${describe(value)}`);
+  if (!isObject(value)) throw new Error(`invalid change event: expected an object, got ${describeValue(value)}`);
   if (value['version'] !== CHANGE_EVENT_VERSION) {
-    throw new Error(`invalid change event: version must be ${CHANGE_EVENT_VERSION}, got ${describe(value['version'])}`);
+    throw new Error(`invalid change event: version must be ${CHANGE_EVENT_VERSION}, got ${describeValue(value['version'])}`);
   }
   const problems: string[] = [];
   const expect = (field: string, found: unknown, ok: boolean, what: string) => {
-    if (!ok) problems.push(`${field} must be ${what}, got ${describe(found)}`);
+    if (!ok) problems.push(`${field} must be ${what}, got ${describeValue(found)}`);
   };
   const v = value;
   const op = v['op'];
@@ -220,28 +220,28 @@ export function parseChangeEvent(value: unknown): ChangeEvent {
 
 function checkWriteTime(field: string, value: unknown, problems: string[]): value is Record<string, unknown> {
   if (!isObject(value)) {
-    problems.push(`${field} must be an object, got ${describe(value)}`);
+    problems.push(`${field} must be an object, got ${describeValue(value)}`);
     return false;
   }
-  if (!isMicros(value['writetime_us'])) problems.push(`${field}.writetime_us must be a decimal string, got ${describe(value['writetime_us'])}`);
+  if (!isMicros(value['writetime_us'])) problems.push(`${field}.writetime_us must be a decimal string, got ${describeValue(value['writetime_us'])}`);
   const ttl = value['ttl'];
-  if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) > 0)) problems.push(`${field}.ttl must be a positive integer, got ${describe(ttl)}`);
+  if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) > 0)) problems.push(`${field}.ttl must be a positive integer, got ${describeValue(ttl)}`);
   const expires = value['expires_at'];
   if (expires !== undefined && !(typeof expires === 'string' && ISO_TIME.test(expires))) {
-    problems.push(`${field}.expires_at must be an ISO-8601 time, got ${describe(expires)}`);
+    problems.push(`${field}.expires_at must be an ISO-8601 time, got ${describeValue(expires)}`);
   }
   return true;
 }
 
 function checkCell(field: string, value: unknown, problems: string[]): void {
   if (!checkWriteTime(field, value, problems)) return;
-  if (value['tombstone'] !== undefined && value['tombstone'] !== true) problems.push(`${field}.tombstone must be true or absent, got ${describe(value['tombstone'])}`);
+  if (value['tombstone'] !== undefined && value['tombstone'] !== true) problems.push(`${field}.tombstone must be true or absent, got ${describeValue(value['tombstone'])}`);
   const replaced = value['replaced_at_us'];
-  if (replaced !== undefined && !isMicros(replaced)) problems.push(`${field}.replaced_at_us must be a decimal string, got ${describe(replaced)}`);
+  if (replaced !== undefined && !isMicros(replaced)) problems.push(`${field}.replaced_at_us must be a decimal string, got ${describeValue(replaced)}`);
   const elements = value['elements'];
   if (elements === undefined) return;
   if (!Array.isArray(elements)) {
-    problems.push(`${field}.elements must be an array, got ${describe(elements)}`);
+    problems.push(`${field}.elements must be an array, got ${describeValue(elements)}`);
     return;
   }
   elements.forEach((element: unknown, i) => {
@@ -252,32 +252,32 @@ function checkCell(field: string, value: unknown, problems: string[]): void {
 /** Checks an image marker; returns its status when it is a known one. */
 function checkImage(value: unknown, problems: string[]): string | undefined {
   if (!isObject(value)) {
-    problems.push(`image must be an object, got ${describe(value)}`);
+    problems.push(`image must be an object, got ${describeValue(value)}`);
     return undefined;
   }
   const status = value['status'];
   const extra = (allowed: string[]) => Object.keys(value).filter((field) => !allowed.includes(field));
   if (status === 'full' || status === 'not_found') {
     const ts = value['ts_ms'];
-    if (!(Number.isInteger(ts) && (ts as number) >= 0)) problems.push(`image.ts_ms must be a non-negative integer, got ${describe(ts)}`);
+    if (!(Number.isInteger(ts) && (ts as number) >= 0)) problems.push(`image.ts_ms must be a non-negative integer, got ${describeValue(ts)}`);
     for (const field of extra(['status', 'ts_ms'])) problems.push(`image.${field} must be absent when status is ${status}`);
     return status;
   }
   if (status === 'read_failed') {
     const reason = value['reason'];
-    if (!(typeof reason === 'string' && reason !== '')) problems.push(`image.reason must be a non-empty string, got ${describe(reason)}`);
+    if (!(typeof reason === 'string' && reason !== '')) problems.push(`image.reason must be a non-empty string, got ${describeValue(reason)}`);
     for (const field of extra(['status', 'reason'])) problems.push(`image.${field} must be absent when status is read_failed`);
     return status;
   }
-  problems.push(`image.status must be one of full, not_found, read_failed, got ${describe(status)}`);
+  problems.push(`image.status must be one of full, not_found, read_failed, got ${describeValue(status)}`);
   return undefined;
 }
 
 function checkBound(field: string, value: unknown, problems: string[]): void {
-  if (!isObject(value)) problems.push(`${field} must be an object, got ${describe(value)}`);
+  if (!isObject(value)) problems.push(`${field} must be an object, got ${describeValue(value)}`);
   else {
-    if (!isObject(value['clustering'])) problems.push(`${field}.clustering must be an object, got ${describe(value['clustering'])}`);
-    if (typeof value['inclusive'] !== 'boolean') problems.push(`${field}.inclusive must be a boolean, got ${describe(value['inclusive'])}`);
+    if (!isObject(value['clustering'])) problems.push(`${field}.clustering must be an object, got ${describeValue(value['clustering'])}`);
+    if (typeof value['inclusive'] !== 'boolean') problems.push(`${field}.inclusive must be a boolean, got ${describeValue(value['inclusive'])}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { describe } from './describe';
+import { describeValue } from './describe-value';
 
 /**
  * What every component publishes to the status topic every few seconds, keyed by
@@ -42,15 +42,15 @@ const STATES: readonly string[] = ['running', 'degraded', 'stopping'] satisfies 
  */
 export function parseHeartbeat(value: unknown): Heartbeat {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`invalid heartbeat: expected an object, got ${describe(value)}`);
+    throw new Error(`invalid heartbeat: expected an object, got ${describeValue(value)}`);
   }
   const v = value as Record<string, unknown>;
   if (v['version'] !== HEARTBEAT_VERSION) {
-    throw new Error(`invalid heartbeat: version must be ${HEARTBEAT_VERSION}, got ${describe(v['version'])}`);
+    throw new Error(`invalid heartbeat: version must be ${HEARTBEAT_VERSION}, got ${describeValue(v['version'])}`);
   }
   const problems: string[] = [];
   const expect = (field: string, ok: boolean, what: string) => {
-    if (!ok) problems.push(`${field} must be ${what}, got ${describe(v[field])}`);
+    if (!ok) problems.push(`${field} must be ${what}, got ${describeValue(v[field])}`);
   };
   const isText = (x: unknown) => typeof x === 'string' && x !== '';
   const isTime = (x: unknown) => typeof x === 'string' && !Number.isNaN(Date.parse(x));
