@@ -8,7 +8,8 @@
  * address of that DC's first node.
  */
 import { join } from 'node:path';
-import type { DataCentre } from './topology';
+
+export type DataCentre = 'dc1' | 'dc2';
 
 export const CASSANDRA_CLUSTER_NAME = 'meridian';
 export const CASSANDRA_RACK = 'rack1';

@@ -3,10 +3,10 @@
  * cluster spanning dc1 and dc2, and one Kafka 4.x KRaft broker per DC.
  * Two drivers bring it up (local JVMs, containers) behind this one interface.
  */
-import { kafkaBrokerName } from './layout';
+import { type DataCentre, kafkaBrokerName } from './layout';
 
+export type { DataCentre };
 export type DriverName = 'local' | 'containers';
-export type DataCentre = 'dc1' | 'dc2';
 
 export interface TopologySpec {
   /** Absolute path; holds the state file, each node's data directory and logs. */
