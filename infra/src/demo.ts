@@ -45,6 +45,10 @@ async function main(): Promise<void> {
   const log = (line: string) => {
     process.stdout.write(`${line}\n`);
   };
+  // Piped (`npm run demo | tee demo.log`), Ctrl-C ends the pipe's reader too, and each later
+  // write fails with EPIPE: unheard, that error would end the demo before it stopped the
+  // services and JVMs it started.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
   const leftover = await recordedDriver(workdir);
   if (leftover) {
