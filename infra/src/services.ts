@@ -1,14 +1,8 @@
+import { SERVICE_PORTS } from '@meridian/contracts';
 import type { DataCentre, TopologyEndpoints } from './topology';
 
 /** The six Meridian services, with the HTTP port each gets in dc1 (dc2 adds 100; a second cdc-reader adds 5). */
-export const SERVICES = {
-  coordinator: 8080,
-  'cdc-reader': 8081,
-  deduper: 8082,
-  publisher: 8083,
-  'order-service': 8090,
-  'inventory-service': 8091,
-} as const;
+export const SERVICES = SERVICE_PORTS;
 
 export type ServiceName = keyof typeof SERVICES;
 

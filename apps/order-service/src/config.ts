@@ -1,9 +1,10 @@
 import { positiveInt, replicationFactors, text } from '@meridian/config';
+import { SERVICE_PORTS } from '@meridian/contracts';
 import { cassandraEnv, kafkaEnv, serviceEnv } from '@meridian/service';
 import { z } from 'zod';
 
 export const config = z.object({
-  ...serviceEnv(8090),
+  ...serviceEnv(SERVICE_PORTS['order-service']),
   ...kafkaEnv,
   ...cassandraEnv,
   SHOP_KEYSPACE: z

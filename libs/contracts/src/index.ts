@@ -39,3 +39,4 @@ export {
 export { isSkipped, type Skipped, tableChangeEvent } from './table-events';
 export { DEAD_LETTER_HEADERS, recordSource } from './dead-letter';
 export { errorMessage } from './error-message';
+export { DEAD_LETTER_TOPICS, PIPELINE_NAMES, SERVICE_PORTS } from './wiring';

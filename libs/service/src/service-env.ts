@@ -1,4 +1,5 @@
 import { hostPortList, identifier, port, positiveInt, text } from '@meridian/config';
+import { PIPELINE_NAMES } from '@meridian/contracts';
 
 /** Settings every Meridian service takes. */
 export function serviceEnv(defaultHttpPort: number) {
@@ -7,7 +8,7 @@ export function serviceEnv(defaultHttpPort: number) {
     MERIDIAN_HTTP_HOST: text('address the HTTP server (health, metrics, API) listens on').default('127.0.0.1'),
     MERIDIAN_HTTP_PORT: port('port of the HTTP server (health, metrics, API)', defaultHttpPort),
     MERIDIAN_HEARTBEAT_MS: positiveInt('how often this service publishes its heartbeat to the status topic, in milliseconds', 5000),
-    MERIDIAN_STATUS_TOPIC: text("compacted topic of the components' heartbeats").default('meridian.status'),
+    MERIDIAN_STATUS_TOPIC: text("compacted topic of the components' heartbeats").default(PIPELINE_NAMES.MERIDIAN_STATUS_TOPIC),
     MERIDIAN_INSTANCE: text('names this instance in heartbeats and metric labels, unique among its kind in the DC; default <hostname>:<http port>').optional(),
   };
 }
