@@ -112,7 +112,7 @@ export class PublisherService implements OnApplicationBootstrap, OnApplicationSh
           groupId: `${this.settings.MERIDIAN_PUBLISHER_GROUP}.${name}`,
           deadLetterTopic: this.settings.MERIDIAN_DEAD_LETTER_TOPIC,
           destinationPartitions: this.settings.MERIDIAN_DESTINATION_PARTITIONS,
-          concurrentPartitions: this.settings.MERIDIAN_CONCURRENT_PARTITIONS,
+          concurrentPartitions: this.settings.MERIDIAN_CONCURRENT_PARTITIONS_PER_DESTINATION,
           maxEventBytes: this.settings.MERIDIAN_MAX_EVENT_BYTES,
         },
         this.figures,
