@@ -3,8 +3,6 @@ import {
   type Consumer,
   type Kafka as KafkaClient,
   Kafka,
-  KafkaJSError,
-  KafkaJSNumberOfRetriesExceeded,
   logLevel,
   type LogEntry,
   Partitioners,
@@ -14,6 +12,8 @@ import type { Logger } from '@meridian/contracts';
 import { type ConsumedRecord, type ConsumerStall, type GroupConsumer, type GroupConsumerOptions, GroupMember, type Isolation, type StallEvents, textHeaders } from './group-member';
 import type { PartitionEnds } from './stall-watch';
 import { errorMessage } from '@meridian/contracts';
+import { describeFailure } from './kafka-errors';
+import { RecordProducer } from './record-producer';
 
 export interface KafkaSettings {
   /** Bootstrap servers, `host:port`. */
@@ -41,13 +41,6 @@ export interface TopicSpec {
   readonly maxMessageBytes?: number;
 }
 
-export interface OutgoingRecord {
-  readonly key: string | Buffer | null;
-  readonly value: string | Buffer | null;
-  readonly partition?: number;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
 /** Where a consumer group stands in one partition of a topic. */
 export interface PartitionProgress {
   readonly partition: number;
@@ -65,35 +58,8 @@ export interface GroupDescription {
   readonly members: number;
 }
 
-/** Raised when the cluster cannot be reached or answers with an error; `retriable` follows the broker's own classification. */
-export class KafkaUnavailableError extends Error {
-  constructor(
-    message: string,
-    readonly retriable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'KafkaUnavailableError';
-  }
-}
-
 /** How long a consumer group member may make no progress while records wait for it before it is replaced, unless told otherwise. */
 export const DEFAULT_STALL_AFTER_MS = 60_000;
-
-
-function describeFailure(brokers: readonly string[], error: unknown): KafkaUnavailableError {
-  return new KafkaUnavailableError(`Kafka at ${brokers.join(',')} is unavailable: ${errorMessage(error)}`, isRetriable(error), { cause: error });
-}
-
-/**
- * Whether trying again can help, by kafkajs' classification, except that kafkajs marks
- * giving up after its own retries as final: a broker away longer than those retries (a
- * restart) is exactly what trying again later outlasts.
- */
-function isRetriable(error: unknown): boolean {
-  if (error instanceof KafkaJSNumberOfRetriesExceeded) return true;
-  return error instanceof KafkaJSError ? error.retriable : true;
-}
 
 /**
  * The one place that talks to Kafka. Callers get Meridian-shaped records and errors,
@@ -510,160 +476,4 @@ async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** Records for one topic. */
-export interface TopicRecords {
-  readonly topic: string;
-  readonly records: readonly OutgoingRecord[];
-}
-
-export interface TransactionScope {
-  /**
-   * Sends records for any number of topics in one request per broker: each separate send
-   * would cost its own round trips (adding its partitions to the transaction, producing),
-   * and a batch's latency is their sum. Batches with no records are left out.
-   */
-  send(batches: readonly TopicRecords[]): Promise<void>;
-  /** Commits a consumer group's offsets as part of the transaction (consume–transform–produce). */
-  sendOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: string }[]): Promise<void>;
-}
-
-/** The key of the records `endHangingTransactions` writes and aborts. */
-const HANGING_TRANSACTION_KEY = 'meridian.end-hanging-transaction';
-
-export class RecordProducer {
-  private closed = false;
-  /** Topics whose hanging transactions this producer has ended. */
-  private readonly endedIn = new Set<string>();
-
-  constructor(
-    private producer: Producer | undefined,
-    private readonly open: () => Promise<Producer>,
-    private readonly onClose: () => void,
-    private readonly partitionCount: (topic: string) => Promise<number | undefined>,
-  ) {}
-
-  /**
-   * Sends the records and waits until they are acknowledged. After a failed send the next one
-   * goes through a new producer: kafkajs resends a failed request with the same sequence
-   * numbers, and when the broker had written it anyway (the answer was lost in a restart) the
-   * broker has moved past them, so every later send of that producer fails with
-   * OUT_OF_ORDER_SEQUENCE_NUMBER. A new producer id starts its sequences afresh; the records
-   * may then be written twice, as any retry of an at-least-once send may.
-   */
-  async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    const producer = await this.connected();
-    try {
-      await producer.send({ topic, acks: -1, messages: records.map(toMessage) });
-    } catch (error) {
-      this.producer = undefined;
-      void producer.disconnect().catch(() => undefined);
-      throw requestFailure(`sending to ${topic}`, error);
-    }
-  }
-
-  /**
-   * Runs `work` in one Kafka transaction: committed if it resolves, aborted if it throws.
-   * What `work` throws comes out as it is; Kafka's own failures as KafkaUnavailableError.
-   */
-  async transaction(work: (scope: TransactionScope) => Promise<void>): Promise<void> {
-    const transaction = await kafkaRequest('beginning a transaction', async () => (await this.connected()).transaction());
-    const scope: TransactionScope = {
-      send: async (batches) => {
-        const topicMessages = batches.filter((b) => b.records.length > 0).map(({ topic, records }) => ({ topic, messages: records.map(toMessage) }));
-        if (topicMessages.length > 0) await kafkaRequest('sending in a transaction', () => transaction.sendBatch({ acks: -1, topicMessages }));
-      },
-      sendOffsets: async (groupId, offsets) => {
-        const byTopic = new Map<string, { partition: number; offset: string }[]>();
-        for (const { topic, partition, offset } of offsets) {
-          byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
-        }
-        await kafkaRequest(`committing ${groupId}'s offsets in a transaction`, () =>
-          transaction.sendOffsets({
-            consumerGroupId: groupId,
-            topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-          }),
-        );
-      },
-    };
-    try {
-      await work(scope);
-    } catch (error) {
-      await kafkaRequest('aborting a transaction', () => transaction.abort());
-      throw error;
-    }
-    await kafkaRequest('committing a transaction', () => transaction.commit());
-  }
-
-  /**
-   * Ends, as aborted, any transaction of this producer's transactional id that a partition
-   * of `topics` still holds open although the broker's transaction coordinator no longer
-   * knows it (a hanging transaction). After a broker restart, a partition was seen holding
-   * records of an earlier epoch whose transaction the coordinator had as complete: fencing
-   * found nothing to abort, and the id's next commit in that partition committed those
-   * records too, a batch published twice. Until it ends, such a transaction also holds
-   * every read_committed consumer of the partition back.
-   *
-   * One keyed record with no value goes to every partition of each topic, in a transaction
-   * that is aborted: its abort marker ends whatever the id left open there. Read_committed
-   * consumers never see it, and the consumer groups of Meridian commit their offsets past
-   * it. Done once per topic for the life of this producer, since after fencing nothing
-   * older can be written any more; call it with the topics a transaction writes before it.
-   */
-  async endHangingTransactions(topics: readonly string[]): Promise<void> {
-    const topicMessages: { topic: string; messages: { partition: number; key: string; value: null }[] }[] = [];
-    for (const topic of new Set(topics)) {
-      if (this.endedIn.has(topic)) continue;
-      const partitions = await this.partitionCount(topic);
-      if (partitions === undefined) throw new Error(`topic ${topic} does not exist`);
-      topicMessages.push({ topic, messages: Array.from({ length: partitions }, (_, partition) => ({ partition, key: HANGING_TRANSACTION_KEY, value: null })) });
-    }
-    if (topicMessages.length === 0) return;
-    const what = `ending hanging transactions in ${topicMessages.map((t) => t.topic).join(', ')}`;
-    const transaction = await kafkaRequest(what, async () => (await this.connected()).transaction());
-    try {
-      await kafkaRequest(what, () => transaction.sendBatch({ acks: -1, topicMessages }));
-    } finally {
-      await kafkaRequest(what, () => transaction.abort());
-    }
-    for (const { topic } of topicMessages) this.endedIn.add(topic);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.onClose();
-    const producer = this.producer;
-    this.producer = undefined;
-    if (producer) await kafkaRequest('closing a producer', () => producer.disconnect());
-  }
-
-  private async connected(): Promise<Producer> {
-    if (this.closed) throw new Error('this producer was closed');
-    this.producer ??= await this.open();
-    return this.producer;
-  }
-}
-
-/** Kafka's own failure of `what`, with kafkajs' error as the cause; anything else as it is. */
-function requestFailure(what: string, error: unknown): unknown {
-  if (!(error instanceof KafkaJSError)) return error;
-  return new KafkaUnavailableError(`${what} failed: ${errorMessage(error)}`, isRetriable(error), { cause: error });
-}
-
-async function kafkaRequest<T>(what: string, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (error) {
-    throw requestFailure(what, error);
-  }
-}
-
-function toMessage(record: OutgoingRecord) {
-  return {
-    key: record.key,
-    value: record.value,
-    ...(record.partition === undefined ? {} : { partition: record.partition }),
-    ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
-  };
 }

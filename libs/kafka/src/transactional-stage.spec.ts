@@ -1,5 +1,6 @@
 import type { GroupConsumerOptions, PartitionBatch } from './group-member';
-import type { PartitionProgress, RecordProducer, TopicRecords } from './kafka-connection';
+import type { PartitionProgress } from './kafka-connection';
+import type { RecordProducer, TopicRecords } from './record-producer';
 import { type StageKafka, type StageOutput, TransactionalStage, type TransactionalStageOptions } from './transactional-stage';
 
 const INPUT = 'in';

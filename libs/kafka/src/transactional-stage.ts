@@ -1,6 +1,7 @@
 import { DEAD_LETTER_HEADERS, type Logger, recordSource } from '@meridian/contracts';
 import type { ConsumedRecord, GroupConsumer, GroupConsumerOptions, PartitionBatch } from './group-member';
-import type { PartitionProgress, RecordProducer, TopicRecords } from './kafka-connection';
+import type { PartitionProgress } from './kafka-connection';
+import type { RecordProducer, TopicRecords } from './record-producer';
 
 /**
  * The transactional id of a stage's producer for one input partition. A stage that takes the
