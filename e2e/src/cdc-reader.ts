@@ -229,14 +229,23 @@ export function cdcReaderTests(ctx: ReaderTestContext): void {
       for (let batch = 0; batch < 50; batch++) {
         await Promise.all(Array.from({ length: 50 }, (_, i) => dc1.execute(`INSERT INTO ${keyspace}.rows (id, payload, blob) VALUES (?, ?, ?)`, [batch * 50 + i, 'filler', blob], 'LOCAL_ONE')));
       }
-      await waitFor(
-        `the reader to delete a completed segment of ${before.join(', ')}`,
+      const rows = 50 * 50;
+      // A segment that held these writes is gone from cdc_raw: the reader read it to its end first.
+      const deleted = await waitFor(
+        `the reader to delete a completed segment holding writes of ${keyspace} (cdc_raw held ${before.join(', ')})`,
         async () => {
-          const now = await readdir(cdcRawDir);
-          return before.some((name) => !now.includes(name)) ? true : undefined;
+          const now = new Set(await readdir(cdcRawDir));
+          const events = await eventsOn(topic, keyspace, 1);
+          const gone = [...new Set(events.map((e) => e.segment))].filter((segment) => !now.has(segment));
+          return gone.length > 0 ? gone : undefined;
         },
         { timeoutMs: 60_000, intervalMs: 500 },
       );
+      // Every row was written once and dc1-n1 holds them all: a deleted segment whose events were
+      // not all sent first would leave rows that never arrive.
+      const events = await eventsOn(topic, keyspace, rows, 60_000);
+      expect(idsOf(events)).toEqual(new Set(Array.from({ length: rows }, (_, id) => id)));
+      expect(events.some((e) => deleted.includes(e.segment))).toBe(true);
     });
   });
 }
