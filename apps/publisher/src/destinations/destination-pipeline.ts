@@ -1,4 +1,4 @@
-import { type ConfigState, DEAD_LETTER_HEADERS, type Logger } from '@meridian/contracts';
+import { type ConfigState, DEAD_LETTER_HEADERS, errorMessage, type Logger } from '@meridian/contracts';
 import { type KafkaConnection, type PartitionBatch, type StageOutput, TransactionalStage } from '@meridian/kafka';
 import { type RoutedBatch, routeBatch } from './route-batch';
 
@@ -66,8 +66,11 @@ export class DestinationPipeline {
       writesTo: [],
       transform: (batch) => this.route(batch),
       committed: (batch, output, seconds) => this.report(batch, output, seconds),
-      // Perhaps a topic was deleted under it: the batch's next try checks them all again.
-      failed: () => this.topicsCreated.clear(),
+      failed: (batch, error) => {
+        // Perhaps a topic was deleted under it: the batch's next try checks them all again.
+        this.topicsCreated.clear();
+        this.log.warn(prefixed(`batch of ${batch.topic}/${batch.partition} not committed, will be consumed again: ${errorMessage(error)}`));
+      },
       log: { log: (line) => this.log.log(prefixed(line)), warn: (line) => this.log.warn(prefixed(line)), error: (line) => this.log.error(prefixed(line)) },
     });
     await stage.start();
