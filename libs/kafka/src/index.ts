@@ -3,4 +3,4 @@ export { DEFAULT_STALL_AFTER_MS, type GroupDescription, KafkaConnection, type Ka
 export { KafkaUnavailableError } from './kafka-errors';
 export { kafkaTransport, type KafkaTransportSettings } from './kafka-transport';
 export { type OutgoingRecord, RecordProducer, type TopicRecords, type TransactionScope } from './record-producer';
-export { type DeadLetter, type StageKafka, type StageOutput, TransactionalStage, type TransactionalStageOptions, transactionalId } from './transactional-stage';
+export { type DeadLetter, type StageKafka, type StageOutput, TransactionalStage, type TransactionalStageOptions } from './transactional-stage';
